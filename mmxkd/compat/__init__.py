@@ -1,0 +1,27 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Compatibility of the OpenMMLab stack with today's torch, applied on import.
+
+Nothing in site-packages is edited: each fix is a registration or a wrapper
+installed when ``mmxkd`` is imported (``default_scope='mmxkd'`` or
+``custom_imports=dict(imports=['mmxkd'])`` both import it).
+"""
+import warnings
+
+from .checkpoint import (is_own_run_checkpoint, load_local_checkpoint,
+                         register_checkpoint_loader)
+from .distributed import enable_cpu_distributed
+from .drn import install_drn_finder
+
+__all__ = [
+    'apply_compat', 'is_own_run_checkpoint', 'load_local_checkpoint',
+]
+
+
+def apply_compat() -> None:
+    """Install every fix (idempotent)."""
+    install_drn_finder()
+    register_checkpoint_loader()
+    enable_cpu_distributed()
+    # mmcv-lite has no compiled ops; recognition never uses this one.
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')

@@ -1,0 +1,7 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+import mmaction.datasets  # noqa: F401  (fills the parent registry)
+
+from .audio_visual_dataset import AudioVisualDataset, load_teacher_feature
+from .transforms import *  # noqa: F401,F403
+
+__all__ = ['AudioVisualDataset', 'load_teacher_feature']

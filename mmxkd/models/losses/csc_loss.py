@@ -1,0 +1,76 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from typing import Optional
+
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+
+
+@MODELS.register_module()
+class CSCLoss(nn.Module):
+    """Contrastive Semantic Calibration loss of Xia et al. 2023.
+
+    With ``v`` and ``z`` L2-normalised, ``c_ij = v_i . z_j``,
+    ``P_ij = softmax_j(c_ij / tau_ij)`` and positives ``M_ij = [y_i == y_j]``:
+    ``L = mean_i(sum_j -log P_ij M_ij / sum_j M_ij)``. The temperature is
+    ``tau_ij = max(cos_ij, 0) + t`` with ``cos_ij`` the (detached)
+    teacher-student cosine when ``adaptive_temperature``, else ``t``. The
+    clamp keeps ``tau`` positive for features that can be negative and
+    changes nothing for the reference's post-ReLU features.
+
+    Args:
+        threshold (float): The base temperature ``t``. Defaults to 0.07.
+        adaptive_temperature (bool): Per-pair temperature from the
+            teacher-student cosine. Defaults to True.
+        loss_weight (float): Weight of the loss. Defaults to 1.0.
+
+    Shapes:
+        - student_feat ``v``: (N, D)
+        - calibrated_feat ``z``: (N, D)
+        - labels: (N, )
+        - teacher_student_cos: (N, N), ``cos(v_i, a_hat_j)``; required when
+          ``adaptive_temperature``, ignored otherwise.
+        - output: a scalar.
+    """
+
+    def __init__(self,
+                 threshold: float = 0.07,
+                 adaptive_temperature: bool = True,
+                 loss_weight: float = 1.0) -> None:
+        super().__init__()
+        if threshold <= 0:
+            raise ValueError(f'threshold must be > 0, got {threshold}')
+        self.threshold = threshold
+        self.adaptive_temperature = adaptive_temperature
+        self.loss_weight = loss_weight
+
+    def forward(self,
+                student_feat: Tensor,
+                calibrated_feat: Tensor,
+                labels: Tensor,
+                teacher_student_cos: Optional[Tensor] = None) -> Tensor:
+        num = student_feat.size(0)
+        if calibrated_feat.shape != student_feat.shape:
+            raise ValueError('student_feat and calibrated_feat must have the '
+                             f'same shape, got {tuple(student_feat.shape)} '
+                             f'and {tuple(calibrated_feat.shape)}')
+        similarity = F.normalize(student_feat, dim=1) @ F.normalize(
+            calibrated_feat, dim=1).t()
+        if self.adaptive_temperature:
+            if teacher_student_cos is None or teacher_student_cos.shape != (
+                    num, num):
+                raise ValueError(
+                    'adaptive_temperature needs teacher_student_cos of shape '
+                    f'({num}, {num}), got '
+                    f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
+            temperature = teacher_student_cos.detach().clamp(
+                min=0) + self.threshold
+        else:
+            temperature = self.threshold
+        log_prob = F.log_softmax(similarity / temperature, dim=1)
+        positives = (labels.view(-1, 1) == labels.view(1, -1)).to(
+            log_prob.dtype)
+        loss = -(log_prob * positives).sum(1) / positives.sum(1)
+        return self.loss_weight * loss.mean()

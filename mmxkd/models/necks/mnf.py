@@ -1,0 +1,100 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from typing import Dict, List, Optional
+
+import torch
+import torch.nn as nn
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+
+
+@MODELS.register_module()
+class ModalityNoiseFilter(nn.Module):
+    """Modality Noise Filter (MNF) of Xia et al. 2023.
+
+    The video gates the teacher feature, the gated teacher feature queries
+    the student's feature map, and the result is calibrated and classified:
+
+    1. ``g = sigmoid(W2 ReLU(BN(W1 [a; v])))``, ``a_hat = g * a``;
+    2. ``s = MHA(query=P(a_hat), key=value=V)``;
+    3. ``z = ReLU(BN(Linear(s)))``, ``logits = Linear(z)``.
+
+    ``P`` is the identity when ``teacher_dim == student_dim`` (the
+    reference's setting) and a linear projection otherwise, so that ``z``,
+    the filtered and the raw teacher feature all live in the student's space,
+    where CSC and the triplet loss compare them with ``v``.
+
+    Args:
+        teacher_dim (int): Teacher feature size ``Da``.
+        student_dim (int): Channels ``Dv`` of the student's feature map.
+        num_classes (int): Classes of the MNF classifier.
+        num_heads (int): Attention heads; ``student_dim`` must be divisible by
+            it. Defaults to 2.
+        gate_hidden_dim (int, optional): Hidden size of the gate. Defaults to
+            ``teacher_dim // 2``.
+
+    Shapes:
+        - teacher_feat ``a``: (N, Da)
+        - student_tokens ``V``: (N, L, Dv)
+        - returns a dict with ``calibrated`` z (N, Dv), ``filtered_teacher``
+          P(a_hat) (N, Dv), ``teacher`` P(a) (N, Dv), ``gate`` g (N, Da),
+          ``attention`` over the tokens, averaged over heads (N, L), and
+          ``logits`` (N, num_classes).
+    """
+
+    def __init__(self,
+                 teacher_dim: int,
+                 student_dim: int,
+                 num_classes: int,
+                 num_heads: int = 2,
+                 gate_hidden_dim: Optional[int] = None) -> None:
+        super().__init__()
+        if student_dim % num_heads:
+            raise ValueError(f'student_dim ({student_dim}) must be divisible '
+                             f'by num_heads ({num_heads})')
+        hidden = gate_hidden_dim or teacher_dim // 2
+        self.teacher_dim = teacher_dim
+        self.student_dim = student_dim
+        self.gate = nn.Sequential(
+            nn.Linear(teacher_dim + student_dim, hidden),
+            nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+            nn.Linear(hidden, teacher_dim), nn.Sigmoid())
+        self.teacher_proj = (
+            nn.Identity() if teacher_dim == student_dim else nn.Linear(
+                teacher_dim, student_dim))
+        self.attention = nn.MultiheadAttention(
+            student_dim, num_heads, batch_first=True)
+        self.calibration = nn.Sequential(
+            nn.Linear(student_dim, student_dim), nn.BatchNorm1d(student_dim),
+            nn.ReLU(inplace=True))
+        self.classifier = nn.Linear(student_dim, num_classes)
+
+    @property
+    def gate_weights(self) -> List[Tensor]:
+        """Weight matrices of the gate's linear layers (W1, W2)."""
+        return [m.weight for m in self.gate if isinstance(m, nn.Linear)]
+
+    def forward(self, teacher_feat: Tensor,
+                student_tokens: Tensor) -> Dict[str, Tensor]:
+        if teacher_feat.dim() != 2 or teacher_feat.size(1) != self.teacher_dim:
+            raise ValueError(
+                f'teacher_feat must be (N, {self.teacher_dim}), got '
+                f'{tuple(teacher_feat.shape)}')
+        if (student_tokens.dim() != 3
+                or student_tokens.size(2) != self.student_dim):
+            raise ValueError(
+                f'student_tokens must be (N, L, {self.student_dim}), got '
+                f'{tuple(student_tokens.shape)}')
+        pooled = student_tokens.mean(dim=1)
+        gate = self.gate(torch.cat([teacher_feat, pooled], dim=1))
+        filtered = self.teacher_proj(gate * teacher_feat)
+        attended, attention = self.attention(
+            filtered.unsqueeze(1), student_tokens, student_tokens)
+        calibrated = self.calibration(attended.squeeze(1))
+        return dict(
+            calibrated=calibrated,
+            filtered_teacher=filtered,
+            teacher=self.teacher_proj(teacher_feat),
+            gate=gate,
+            attention=attention.squeeze(1),
+            logits=self.classifier(calibrated))

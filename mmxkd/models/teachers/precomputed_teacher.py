@@ -1,0 +1,55 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from typing import Optional
+
+import torch
+import torch.nn as nn
+from mmaction.utils import SampleList
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+
+
+@MODELS.register_module()
+class PrecomputedTeacher(nn.Module):
+    """A frozen teacher whose per-clip features were computed beforehand.
+
+    The dataset loads one feature file per clip (``LoadTeacherFeature``) and
+    ``PackActionInputs(algorithm_keys=('teacher_feat', ))`` attaches it to the
+    data sample; this module gathers them into a batch. A teacher network
+    built from config + checkpoint offers the same ``forward``.
+
+    Args:
+        feat_dim (int): Expected feature size ``Da``; a file of another size
+            fails with the clip's name.
+        key (str): Field of the data samples holding the feature. Defaults to
+            ``'teacher_feat'``.
+
+    Shapes:
+        - output: (N, Da), float32, on the device of ``inputs``.
+    """
+
+    def __init__(self, feat_dim: int, key: str = 'teacher_feat') -> None:
+        super().__init__()
+        self.feat_dim = feat_dim
+        self.key = key
+
+    def forward(self, inputs: Tensor,
+                data_samples: Optional[SampleList]) -> Tensor:
+        feats = []
+        for sample in data_samples or []:
+            if self.key not in sample:
+                raise KeyError(
+                    f'data sample of {sample.metainfo.get("filename", "?")} '
+                    f'has no "{self.key}": the train pipeline needs '
+                    "LoadTeacherFeature and PackActionInputs(algorithm_keys="
+                    f"('{self.key}', ))")
+            feat = torch.as_tensor(sample.get(self.key), dtype=torch.float32)
+            if feat.shape != (self.feat_dim, ):
+                raise ValueError(
+                    f'teacher feature of {sample.metainfo.get("filename", "?")}'
+                    f' has shape {tuple(feat.shape)}, expected '
+                    f'({self.feat_dim}, ) (teacher.feat_dim)')
+            feats.append(feat)
+        if not feats:
+            raise ValueError('PrecomputedTeacher needs data samples')
+        return torch.stack(feats).to(inputs.device)
