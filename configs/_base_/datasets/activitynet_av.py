@@ -1,0 +1,26 @@
+# ActivityNet v1.3 as trimmed segments, 200 classes (15,232 train / 7,555
+# val), one teacher feature per training segment. See
+# tools/data/activitynet/README.md for the annotation files.
+_base_ = './ucf51_av.py'
+
+data_root = 'data/activitynet/videos'
+teacher_root = 'data/activitynet/teacher_feats'
+ann_file_train = 'data/activitynet/activitynet_train_segments.txt'
+ann_file_val = 'data/activitynet/activitynet_val_segments.txt'
+
+train_dataloader = dict(
+    batch_size=8,
+    dataset=dict(
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root, teacher=teacher_root),
+        num_classes=200))
+val_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        num_classes=200))
+test_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        num_classes=200))

@@ -1,0 +1,13 @@
+_base_ = 'mmaction::_base_/default_runtime.py'
+
+default_scope = 'mmxkd'
+custom_imports = dict(imports=['mmxkd'], allow_failed_imports=False)
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10, ignore_last=False),
+    checkpoint=dict(
+        type='CheckpointHook', interval=1, save_best='auto', max_keep_ckpts=3))
+
+# nccl on GPUs; mmxkd switches to gloo when there is no CUDA device.
+env_cfg = dict(dist_cfg=dict(backend='nccl'))
+randomness = dict(seed=3, deterministic=False)
