@@ -171,8 +171,11 @@ def load_teacher_feature(path: str) -> np.ndarray:
         raise FileNotFoundError(f'missing teacher feature: {path}')
     try:
         feat = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as err:
-        raise ValueError(f'unreadable teacher feature {path}: {err}') from err
+    except (OSError, ValueError, EOFError) as err:
+        raise ValueError(f'unreadable teacher feature {path}: {err!r}') from err
+    if not isinstance(feat, np.ndarray) or not np.issubdtype(
+            feat.dtype, np.number):
+        raise ValueError(f'teacher feature {path} is not a numeric array')
     if feat.ndim != 1:
         raise ValueError(f'teacher feature {path} has shape {feat.shape}, '
                          'expected a 1-D vector')

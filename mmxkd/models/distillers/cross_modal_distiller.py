@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from mmaction.utils import ConfigType, OptConfigType, OptSampleList, SampleList
 from mmengine.model import BaseModel
+from mmengine.registry import DefaultScope
 from torch import Tensor
 
 from mmxkd.registry import MODELS
@@ -83,18 +84,25 @@ class CrossModalDistiller(BaseModel):
             raise ValueError(
                 f'model.distill_losses has unknown keys {sorted(unknown)}; '
                 f'expected a subset of {list(self.LOSS_NAMES)}')
-        student_model = MODELS.build(student)
+        # Parts are built in the mmxkd scope (which sees MMAction2's types
+        # too), also when the config's default scope is mmaction.
+        with DefaultScope.overwrite_default_scope('mmxkd'):
+            student_model = MODELS.build(student)
+            teacher_model = MODELS.build(teacher)
+            neck_model = MODELS.build(neck)
+            loss_modules = {
+                name: MODELS.build(cfg)
+                for name, cfg in distill_losses.items()
+            }
         super().__init__(
             data_preprocessor=data_preprocessor
             or student_model.data_preprocessor,
             init_cfg=init_cfg)
         self.student = student_model
-        self.teacher = MODELS.build(teacher)
+        self.teacher = teacher_model
         self.teacher.requires_grad_(False)
-        self.distill_neck = MODELS.build(neck)
-        self.distill_losses = torch.nn.ModuleDict(
-            {name: MODELS.build(cfg)
-             for name, cfg in distill_losses.items()})
+        self.distill_neck = neck_model
+        self.distill_losses = torch.nn.ModuleDict(loss_modules)
 
     def train(self, mode: bool = True) -> 'CrossModalDistiller':
         super().train(mode)
@@ -118,10 +126,7 @@ class CrossModalDistiller(BaseModel):
         """Losses of one batch, each logged under its own key."""
         feats, head_kwargs = self.student.extract_feat(
             inputs, data_samples=data_samples)
-        losses = self._student_losses(feats, data_samples, head_kwargs)
-
         tokens = to_tokens(feats, head_kwargs.get('num_segs'))  # V
-        student_feat = tokens.mean(dim=1)  # v
         with torch.no_grad():
             teacher_feat = self.teacher(inputs, data_samples)  # a
         if teacher_feat.size(0) != tokens.size(0):
@@ -129,6 +134,8 @@ class CrossModalDistiller(BaseModel):
                 f'{teacher_feat.size(0)} teacher features for '
                 f'{tokens.size(0)} student clips: train with one clip per '
                 'sample (SampleFrames num_clips=1)')
+        losses = self._student_losses(feats, data_samples, head_kwargs)
+        student_feat = tokens.mean(dim=1)  # v
         labels = torch.cat([s.gt_label.view(-1) for s in data_samples])
         mnf = self.distill_neck(teacher_feat, tokens)
         dl = self.distill_losses

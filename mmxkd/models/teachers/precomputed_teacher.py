@@ -25,7 +25,7 @@ class PrecomputedTeacher(nn.Module):
             ``'teacher_feat'``.
 
     Shapes:
-        - output: (N, Da), float32, on the device of ``inputs``.
+        - output: (N, Da), on the device (and floating dtype) of ``inputs``.
     """
 
     def __init__(self, feat_dim: int, key: str = 'teacher_feat') -> None:
@@ -52,4 +52,5 @@ class PrecomputedTeacher(nn.Module):
             feats.append(feat)
         if not feats:
             raise ValueError('PrecomputedTeacher needs data samples')
-        return torch.stack(feats).to(inputs.device)
+        dtype = inputs.dtype if inputs.is_floating_point() else None
+        return torch.stack(feats).to(device=inputs.device, dtype=dtype)

@@ -1,0 +1,70 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import List
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DISTILL_CFG = osp.join(
+    ROOT, 'configs/mnf_csc/'
+    'mnf-csc_r2plus1d-tiny_synthetic-emb32_1xb8-20e_synthetic-av.py')
+STUDENT_CFG = osp.join(
+    ROOT, 'configs/student_only/student_r2plus1d-tiny_1xb8-20e_synthetic-av.py')
+
+
+def run_tool(args: List[str], check: bool = True,
+             **kwargs) -> subprocess.CompletedProcess:
+    """Run a command from the repository root, as a user would."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    proc = subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'{" ".join(args)} failed ({proc.returncode}):\n'
+                             f'{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}')
+    return proc
+
+
+def data_options(root: str, batch_size: int = 4) -> List[str]:
+    """--cfg-options that point the synthetic configs at ``root``."""
+    videos, feats = f'{root}/videos', f'{root}/teacher_feats'
+    opts = [
+        f'train_dataloader.dataset.ann_file={root}/train.txt',
+        f'train_dataloader.dataset.data_prefix.video={videos}',
+        f'train_dataloader.dataset.data_prefix.teacher={feats}',
+        f'train_dataloader.batch_size={batch_size}',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+    ]
+    for split in ('val', 'test'):
+        opts += [
+            f'{split}_dataloader.dataset.ann_file={root}/val.txt',
+            f'{split}_dataloader.dataset.data_prefix.video={videos}',
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+        ]
+    return opts
+
+
+@pytest.fixture(scope='session')
+def synthetic_data(tmp_path_factory) -> str:
+    """16 training and 8 validation clips from the project's generator."""
+    root = str(tmp_path_factory.mktemp('synthetic_av'))
+    run_tool([
+        sys.executable, 'tools/data/synthetic/generate_synthetic_av.py', root,
+        '--num-train', '16', '--num-val', '8'
+    ])
+    return root
+
+
+@pytest.fixture(scope='session')
+def trained_distiller(synthetic_data, tmp_path_factory) -> str:
+    """Work dir of a one-epoch MNF + CSC run on the synthetic data."""
+    work_dir = str(tmp_path_factory.mktemp('distill_run'))
+    run_tool([
+        sys.executable, 'tools/train.py', DISTILL_CFG, '--work-dir', work_dir,
+        '--cfg-options', 'train_cfg.max_epochs=1'
+    ] + data_options(synthetic_data))
+    return work_dir

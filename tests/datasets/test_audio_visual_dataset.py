@@ -1,0 +1,435 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""AudioVisualDataset (list and JSON annotations, file checks) and the
+LoadTeacherFeature transform."""
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+
+import mmxkd
+from mmxkd.registry import DATASETS, TRANSFORMS
+
+mmxkd.register_all_modules()
+
+DIM = 4
+# errors of the build-time checks: the dataset reports them together
+BUILD_ERRORS = (OSError, ValueError)
+
+
+def write_video(root, relpath, content=b'\x00\x00\x00\x18ftypmp42'):
+    path = osp.join(root, relpath)
+    (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'wb') as f:
+        f.write(content)
+    return path
+
+
+def write_feat(root, relpath, feat):
+    (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+    path = osp.join(root, relpath)
+    np.save(path, np.asarray(feat))
+    return path
+
+
+def feature(seed, dim=DIM):
+    return np.random.RandomState(seed).rand(dim).astype(np.float64)
+
+
+@pytest.fixture
+def dirs(tmp_path):
+    video, teacher = tmp_path / 'videos', tmp_path / 'audio_feats'
+    video.mkdir()
+    teacher.mkdir()
+    return tmp_path, video, teacher
+
+
+def make_list_dataset(dirs, samples=(('a/v1.mp4', 0), ('b/v2.avi', 2),
+                                     ('v3.mp4', 1)), teacher=True):
+    tmp_path, video, feats = dirs
+    lines = []
+    for i, (relpath, label) in enumerate(samples):
+        write_video(video, relpath)
+        write_feat(feats, osp.splitext(relpath)[0] + '.npy', feature(i))
+        lines.append(f'{relpath} {label}')
+    ann = tmp_path / 'train_list.txt'
+    ann.write_text('\n'.join(lines) + '\n')
+    prefix = dict(video=str(video))
+    if teacher:
+        prefix['teacher'] = str(feats)
+    return str(ann), prefix
+
+
+def build(ann_file, data_prefix, **kwargs):
+    return DATASETS.build(
+        dict(
+            type='AudioVisualDataset',
+            ann_file=ann_file,
+            data_prefix=data_prefix,
+            pipeline=[],
+            **kwargs))
+
+
+# --------------------------------------------------------------------------
+# list file
+
+
+def test_list_file_parsing(dirs):
+    _, video, feats = dirs
+    ann, prefix = make_list_dataset(dirs)
+    dataset = build(ann, prefix)
+    assert len(dataset) == 3
+    infos = [dataset.get_data_info(i) for i in range(3)]
+    assert [info['filename'] for info in infos] == [
+        osp.join(str(video), 'a/v1.mp4'),
+        osp.join(str(video), 'b/v2.avi'),
+        osp.join(str(video), 'v3.mp4')
+    ]
+    assert [info['teacher_feat_path'] for info in infos] == [
+        osp.join(str(feats), 'a/v1.npy'),
+        osp.join(str(feats), 'b/v2.npy'),
+        osp.join(str(feats), 'v3.npy')
+    ]
+    labels = [info['label'] for info in infos]
+    assert labels == [0, 2, 1]
+    assert all(type(label) is int for label in labels)
+
+
+def test_list_file_skips_blank_lines(dirs):
+    tmp_path, video, _ = dirs
+    write_video(video, 'x.mp4')
+    write_video(video, 'y.mp4')
+    ann = tmp_path / 'list.txt'
+    ann.write_text('x.mp4 1\n\n   \ny.mp4 0\n')
+    dataset = build(str(ann), dict(video=str(video)))
+    assert [dataset.get_data_info(i)['label'] for i in range(2)] == [1, 0]
+
+
+def test_no_teacher_prefix_no_teacher_path(dirs):
+    ann, prefix = make_list_dataset(dirs, teacher=False)
+    dataset = build(ann, prefix, test_mode=True)
+    assert len(dataset) == 3
+    for i in range(3):
+        assert 'teacher_feat_path' not in dataset.get_data_info(i)
+
+
+def test_no_teacher_prefix_does_not_read_features(dirs):
+    # features are not needed (nor checked) for the student alone
+    tmp_path, video, _ = dirs
+    write_video(video, 'x.mp4')
+    ann = tmp_path / 'list.txt'
+    ann.write_text('x.mp4 0\n')
+    assert len(build(str(ann), dict(video=str(video)))) == 1
+
+
+def test_custom_delimiter(dirs):
+    tmp_path, video, _ = dirs
+    write_video(video, 'x.mp4')
+    ann = tmp_path / 'list.csv'
+    ann.write_text('x.mp4,2\n')
+    dataset = build(str(ann), dict(video=str(video)), delimiter=',')
+    assert dataset.get_data_info(0)['label'] == 2
+
+
+@pytest.mark.parametrize('line', ['x.mp4 one', 'x.mp4', 'x.mp4 1 2'])
+def test_bad_list_line_raises_with_file_and_line(dirs, line):
+    tmp_path, video, _ = dirs
+    write_video(video, 'x.mp4')
+    write_video(video, 'y.mp4')
+    ann = tmp_path / 'list.txt'
+    ann.write_text(f'y.mp4 0\n\n{line}\n')
+    with pytest.raises(ValueError) as err:
+        build(str(ann), dict(video=str(video)))
+    assert f'{ann}:3' in str(err.value)
+    assert line in str(err.value)
+
+
+def test_missing_annotation_file(dirs):
+    tmp_path, video, _ = dirs
+    missing = str(tmp_path / 'nope.txt')
+    with pytest.raises(FileNotFoundError, match='nope.txt'):
+        build(missing, dict(video=str(video)))
+
+
+def test_empty_annotation_file(dirs):
+    tmp_path, video, _ = dirs
+    ann = tmp_path / 'list.txt'
+    ann.write_text('\n')
+    with pytest.raises(ValueError, match='no samples'):
+        build(str(ann), dict(video=str(video)))
+
+
+# --------------------------------------------------------------------------
+# JSON layout
+
+
+def make_json(dirs, tmpl='{video_id}.mp4'):
+    tmp_path, video, feats = dirs
+    content = dict(
+        labels=['dog', 'guitar', 'rain'],
+        database={
+            'vid_a': dict(subset='training', annotations=dict(label='rain')),
+            'vid_b': dict(subset='validation',
+                          annotations=dict(label='dog')),
+            'vid_c': dict(subset='training',
+                          annotations=dict(label='guitar')),
+            'vid_d': dict(subset='testing', annotations=dict(label='dog')),
+        })
+    for i, (vid, entry) in enumerate(content['database'].items()):
+        rel = tmpl.format(video_id=vid, label=entry['annotations']['label'])
+        write_video(video, rel)
+        write_feat(feats, osp.splitext(rel)[0] + '.npy', feature(i))
+    ann = tmp_path / 'anno.json'
+    ann.write_text(json.dumps(content))
+    return str(ann), dict(video=str(video), teacher=str(feats))
+
+
+def test_json_training_subset(dirs):
+    _, video, feats = dirs
+    ann, prefix = make_json(dirs)
+    dataset = build(ann, prefix)  # subset defaults to training
+    infos = sorted((dataset.get_data_info(i) for i in range(len(dataset))),
+                   key=lambda info: info['filename'])
+    assert [info['filename'] for info in infos] == [
+        osp.join(str(video), 'vid_a.mp4'),
+        osp.join(str(video), 'vid_c.mp4')
+    ]
+    assert [info['label'] for info in infos] == [2, 1]
+    assert [info['teacher_feat_path'] for info in infos] == [
+        osp.join(str(feats), 'vid_a.npy'),
+        osp.join(str(feats), 'vid_c.npy')
+    ]
+
+
+@pytest.mark.parametrize('subset,expected', [('validation', [('vid_b', 0)]),
+                                             ('testing', [('vid_d', 0)])])
+def test_json_subset_selection(dirs, subset, expected):
+    _, video, _ = dirs
+    ann, prefix = make_json(dirs)
+    dataset = build(ann, prefix, subset=subset)
+    got = [(osp.splitext(osp.basename(dataset.get_data_info(i)['filename']))
+            [0], dataset.get_data_info(i)['label'])
+           for i in range(len(dataset))]
+    assert got == expected
+
+
+def test_json_filename_tmpl(dirs):
+    _, video, feats = dirs
+    ann, prefix = make_json(dirs, tmpl='{label}/{video_id}.mkv')
+    dataset = build(ann, prefix, filename_tmpl='{label}/{video_id}.mkv')
+    files = sorted(
+        dataset.get_data_info(i)['filename'] for i in range(len(dataset)))
+    assert files == [
+        osp.join(str(video), 'guitar/vid_c.mkv'),
+        osp.join(str(video), 'rain/vid_a.mkv')
+    ]
+    feat_paths = sorted(
+        dataset.get_data_info(i)['teacher_feat_path']
+        for i in range(len(dataset)))
+    assert feat_paths == [
+        osp.join(str(feats), 'guitar/vid_c.npy'),
+        osp.join(str(feats), 'rain/vid_a.npy')
+    ]
+
+
+def test_json_errors(dirs):
+    tmp_path, video, _ = dirs
+    ann, prefix = make_json(dirs)
+    with pytest.raises(ValueError, match='subset'):
+        build(ann, prefix, subset='train')
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps(dict(database={})))
+    with pytest.raises(ValueError, match='labels'):
+        build(str(bad), prefix)
+    unknown = tmp_path / 'unknown.json'
+    unknown.write_text(
+        json.dumps(
+            dict(
+                labels=['dog'],
+                database=dict(
+                    v=dict(subset='training', annotations=dict(
+                        label='cat'))))))
+    with pytest.raises(ValueError, match='"cat"'):
+        build(str(unknown), prefix)
+
+
+# --------------------------------------------------------------------------
+# build-time checks
+
+
+def test_missing_video_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    missing = osp.join(prefix['video'], 'b/v2.avi')
+    os.remove(missing)
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert missing in str(err.value)
+    assert osp.join(prefix['video'], 'a/v1.mp4') not in str(err.value)
+
+
+def test_empty_video_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    empty = write_video(dirs[1], 'v3.mp4', content=b'')
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert empty in str(err.value)
+
+
+def test_missing_feature_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    missing = osp.join(prefix['teacher'], 'a/v1.npy')
+    os.remove(missing)
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert missing in str(err.value)
+
+
+def test_corrupt_feature_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    corrupt = osp.join(prefix['teacher'], 'b/v2.npy')
+    with open(corrupt, 'wb') as f:
+        f.write(b'this is not a numpy file at all')
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert corrupt in str(err.value)
+    assert 'unreadable' in str(err.value)
+
+
+def test_truncated_feature_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    path = osp.join(prefix['teacher'], 'b/v2.npy')
+    np.save(path, np.arange(100.0))
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:150])
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert path in str(err.value)
+
+
+def test_empty_feature_file_raises_with_path(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    path = osp.join(prefix['teacher'], 'b/v2.npy')
+    open(path, 'wb').close()
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert path in str(err.value)
+
+
+def test_feature_length_mismatch(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    path = write_feat(dirs[2], 'v3.npy', feature(0, dim=DIM + 2))
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    msg = str(err.value)
+    assert path in msg
+    assert f'length {DIM + 2}, expected {DIM}' in msg
+    # with an explicit teacher_feat_dim every file is compared to it
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix, teacher_feat_dim=DIM + 2)
+    msg = str(err.value)
+    assert osp.join(prefix['teacher'], 'a/v1.npy') in msg
+    assert osp.join(prefix['teacher'], 'b/v2.npy') in msg
+    assert path not in msg
+
+
+def test_matching_teacher_feat_dim_builds(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    assert len(build(ann, prefix, teacher_feat_dim=DIM)) == 3
+
+
+@pytest.mark.parametrize('bad', [np.nan, np.inf, -np.inf])
+def test_non_finite_feature(dirs, bad):
+    ann, prefix = make_list_dataset(dirs)
+    feat = feature(5)
+    feat[1] = bad
+    path = write_feat(dirs[2], 'a/v1.npy', feat)
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert path in str(err.value)
+    assert 'non-finite' in str(err.value)
+
+
+def test_feature_not_1d(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    path = write_feat(dirs[2], 'a/v1.npy', np.zeros((1, DIM)))
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    assert path in str(err.value)
+    assert '1-D' in str(err.value)
+
+
+def test_label_out_of_range(dirs):
+    ann, prefix = make_list_dataset(dirs)  # labels 0, 2, 1
+    assert len(build(ann, prefix, num_classes=3)) == 3
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix, num_classes=2)
+    msg = str(err.value)
+    assert 'label 2' in msg
+    assert osp.join(prefix['video'], 'b/v2.avi') in msg
+    assert '[0, 2)' in msg
+
+
+def test_negative_label_out_of_range(dirs):
+    ann, prefix = make_list_dataset(dirs, samples=(('x.mp4', -1), ))
+    with pytest.raises(BUILD_ERRORS, match='label -1'):
+        build(ann, prefix, num_classes=3)
+
+
+def test_all_problems_are_reported_together(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    os.remove(osp.join(prefix['video'], 'a/v1.mp4'))
+    os.remove(osp.join(prefix['teacher'], 'v3.npy'))
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    msg = str(err.value)
+    assert osp.join(prefix['video'], 'a/v1.mp4') in msg
+    assert osp.join(prefix['teacher'], 'v3.npy') in msg
+
+
+# --------------------------------------------------------------------------
+# LoadTeacherFeature
+
+
+def test_load_teacher_feature_transform(tmp_path):
+    feat = feature(3, dim=7)  # float64 on disk
+    path = write_feat(tmp_path, 'f.npy', feat)
+    transform = TRANSFORMS.build(dict(type='LoadTeacherFeature'))
+    results = transform(dict(teacher_feat_path=path, label=1))
+    out = results['teacher_feat']
+    assert out.dtype == np.float32
+    assert out.shape == (7, )
+    np.testing.assert_allclose(out, feat.astype(np.float32))
+    assert results['label'] == 1
+
+
+def test_load_teacher_feature_missing_file(tmp_path):
+    transform = TRANSFORMS.build(dict(type='LoadTeacherFeature'))
+    missing = str(tmp_path / 'gone.npy')
+    with pytest.raises(FileNotFoundError) as err:
+        transform(dict(teacher_feat_path=missing))
+    assert missing in str(err.value)
+
+
+def test_load_teacher_feature_needs_path_key():
+    transform = TRANSFORMS.build(dict(type='LoadTeacherFeature'))
+    with pytest.raises(KeyError, match='teacher_feat_path'):
+        transform(dict(filename='x.mp4'))
+
+
+def test_dataset_with_load_teacher_feature_pipeline(dirs):
+    ann, prefix = make_list_dataset(dirs)
+    dataset = DATASETS.build(
+        dict(
+            type='AudioVisualDataset',
+            ann_file=ann,
+            data_prefix=prefix,
+            pipeline=[dict(type='LoadTeacherFeature')]))
+    item = dataset[1]
+    assert item['teacher_feat'].dtype == np.float32
+    np.testing.assert_allclose(item['teacher_feat'],
+                               feature(1).astype(np.float32))
+    assert item['label'] == 2
+    assert item['filename'] == osp.join(prefix['video'], 'b/v2.avi')
