@@ -97,11 +97,13 @@ def plot_curves(curves: Dict[str, List[tuple]], out_file: str) -> None:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     fig, ax = plt.subplots(figsize=(6, 4))
     for name, curve in curves.items():
         if curve:
             epochs, accs = zip(*curve)
             ax.plot(epochs, accs, marker='o', label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel('epoch')
     ax.set_ylabel('validation top-1 accuracy')
     ax.set_ylim(0, 1.02)

@@ -1,6 +1,6 @@
 # ActivityNet v1.3 as trimmed segments, 200 classes (15,232 train / 7,555
-# val), one teacher feature per training segment. See
-# tools/data/activitynet/README.md for the annotation files.
+# val), one teacher feature per training segment; same layout as UCF51
+# (videos/, teacher_feats/, "<segment video> <label>" list files).
 _base_ = './ucf51_av.py'
 
 data_root = 'data/activitynet/videos'

@@ -1,6 +1,8 @@
 # UCF51: the 51 UCF101 classes with sound, official split 1 (4,892 train /
-# 1,944 test clips), with one teacher feature per training video. See
-# tools/data/ucf51/README.md for the annotation files.
+# 1,944 test clips), with one teacher feature per training video:
+# data/ucf51/videos/<Class>/<video>.avi, the teacher's 512-d embedding at
+# data/ucf51/teacher_feats/<Class>/<video>.npy, and list files of
+# "<Class>/<video>.avi <label>" lines (MMAction2's VideoDataset format).
 dataset_type = 'AudioVisualDataset'
 data_root = 'data/ucf51/videos'
 teacher_root = 'data/ucf51/teacher_feats'
