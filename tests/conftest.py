@@ -18,7 +18,9 @@ STUDENT_CFG = osp.join(
 def run_tool(args: List[str], check: bool = True,
              **kwargs) -> subprocess.CompletedProcess:
     """Run a command from the repository root, as a user would."""
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    # shell tools (dist_train.sh) call `python`: the one running the tests
+    path = osp.dirname(sys.executable) + os.pathsep + os.environ['PATH']
+    env = dict(os.environ, PYTHONUNBUFFERED='1', PATH=path)
     proc = subprocess.run(
         args, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
     if check and proc.returncode != 0:

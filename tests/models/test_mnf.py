@@ -194,3 +194,29 @@ def test_student_dim_not_divisible_by_heads_raises():
     with pytest.raises(ValueError, match='num_heads'):
         build_mnf(8, 8, num_heads=3)
     assert build_mnf(8, 12, num_heads=3).attention.num_heads == 3
+
+
+def test_token_mask_equals_dropping_the_masked_tokens():
+    torch.manual_seed(0)
+    mnf = build_mnf(teacher_dim=6, student_dim=8).eval()
+    teacher = torch.rand(2, 6)
+    tokens = torch.rand(2, 5, 8)
+    mask = torch.tensor([[True, True, True, False, False],
+                         [True, True, True, True, True]])
+    with torch.no_grad():
+        masked = mnf(teacher, tokens, mask)
+        first = mnf(teacher[:1], tokens[:1, :3])
+        second = mnf(teacher[1:], tokens[1:])
+    assert torch.all(masked['attention'][0, 3:] == 0)
+    torch.testing.assert_close(masked['attention'][0, :3],
+                               first['attention'][0])
+    for key in ('calibrated', 'gate', 'logits'):
+        torch.testing.assert_close(masked[key][:1], first[key])
+        torch.testing.assert_close(masked[key][1:], second[key])
+
+
+def test_token_mask_needs_a_valid_token_per_clip():
+    mnf = build_mnf(teacher_dim=6, student_dim=8)
+    mask = torch.tensor([[True, False], [False, False]])
+    with pytest.raises(ValueError, match='token_mask'):
+        mnf(torch.rand(2, 6), torch.rand(2, 2, 8), mask)

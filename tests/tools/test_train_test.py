@@ -80,3 +80,14 @@ def test_missing_teacher_feature_fails_at_dataset_build(
     missing = kept[3].split()[0][:-len('.mp4')] + '.npy'
     assert f'missing teacher feature: {feats / missing}' in proc.stderr
     assert not list(work_dir.glob('*.pth'))
+
+
+def test_amp_without_cuda_fails_before_training(tmp_path):
+    work_dir = tmp_path / 'run'
+    proc = run_tool([
+        sys.executable, 'tools/train.py', DISTILL_CFG, '--amp', '--work-dir',
+        str(work_dir)
+    ], check=False)
+    assert proc.returncode != 0
+    assert '--amp needs a CUDA device' in proc.stderr
+    assert not work_dir.exists()

@@ -36,6 +36,8 @@ class ModalityNoiseFilter(nn.Module):
     Shapes:
         - teacher_feat ``a``: (N, Da)
         - student_tokens ``V``: (N, L, Dv)
+        - token_mask (optional): (N, L) bool, True for valid tokens; padded
+          tokens get no attention and are left out of the pooled ``v``.
         - returns a dict with ``calibrated`` z (N, Dv), ``filtered_teacher``
           P(a_hat) (N, Dv), ``teacher`` P(a) (N, Dv), ``gate`` g (N, Da),
           ``attention`` over the tokens, averaged over heads (N, L), and
@@ -74,8 +76,10 @@ class ModalityNoiseFilter(nn.Module):
         """Weight matrices of the gate's linear layers (W1, W2)."""
         return [m.weight for m in self.gate if isinstance(m, nn.Linear)]
 
-    def forward(self, teacher_feat: Tensor,
-                student_tokens: Tensor) -> Dict[str, Tensor]:
+    def forward(self,
+                teacher_feat: Tensor,
+                student_tokens: Tensor,
+                token_mask: Optional[Tensor] = None) -> Dict[str, Tensor]:
         if teacher_feat.dim() != 2 or teacher_feat.size(1) != self.teacher_dim:
             raise ValueError(
                 f'teacher_feat must be (N, {self.teacher_dim}), got '
@@ -85,11 +89,26 @@ class ModalityNoiseFilter(nn.Module):
             raise ValueError(
                 f'student_tokens must be (N, L, {self.student_dim}), got '
                 f'{tuple(student_tokens.shape)}')
-        pooled = student_tokens.mean(dim=1)
+        if token_mask is None:
+            pooled = student_tokens.mean(dim=1)
+            padding = None
+        else:
+            if token_mask.shape != student_tokens.shape[:2] or not bool(
+                    token_mask.any(dim=1).all()):
+                raise ValueError(
+                    'token_mask must be (N, L) = '
+                    f'{tuple(student_tokens.shape[:2])} with at least one '
+                    f'valid token per clip, got {tuple(token_mask.shape)}')
+            weights = token_mask.to(student_tokens.dtype).unsqueeze(2)
+            pooled = (student_tokens * weights).sum(1) / weights.sum(1)
+            padding = ~token_mask.bool()
         gate = self.gate(torch.cat([teacher_feat, pooled], dim=1))
         filtered = self.teacher_proj(gate * teacher_feat)
         attended, attention = self.attention(
-            filtered.unsqueeze(1), student_tokens, student_tokens)
+            filtered.unsqueeze(1),
+            student_tokens,
+            student_tokens,
+            key_padding_mask=padding)
         calibrated = self.calibration(attended.squeeze(1))
         return dict(
             calibrated=calibrated,
