@@ -17,6 +17,8 @@ REQUIREMENTS: List[Tuple[str, str, Optional[str]]] = [
     ('mmaction2', '1.2.0', '1.3.0'),
     ('mmpretrain', '1.2.0', '1.3.0'),
     ('decord', '0.6.0', None),
+    ('av', '12.0.0', None),
+    ('librosa', '0.10.0', None),
 ]
 
 
