@@ -5,12 +5,13 @@ import subprocess
 import sys
 from typing import List
 
+import numpy as np
 import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DISTILL_CFG = osp.join(
     ROOT, 'configs/mnf_csc/'
-    'mnf-csc_r2plus1d-tiny_synthetic-emb32_1xb8-20e_synthetic-av.py')
+    'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py')
 STUDENT_CFG = osp.join(
     ROOT, 'configs/student_only/student_r2plus1d-tiny_1xb8-20e_synthetic-av.py')
 
@@ -50,15 +51,58 @@ def data_options(root: str, batch_size: int = 4) -> List[str]:
     return opts
 
 
+TEACHER_CFG = osp.join(
+    ROOT, 'configs/audio_teacher/tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py')
+
+
 @pytest.fixture(scope='session')
 def synthetic_data(tmp_path_factory) -> str:
-    """16 training and 8 validation clips from the project's generator."""
+    """16 training and 8 validation clips from the project's generator,
+    their log-mel spectrograms (``audio_logmel``) and, for the tests that
+    only need some teacher feature, random 512-d ones (``teacher_feats``)."""
     root = str(tmp_path_factory.mktemp('synthetic_av'))
     run_tool([
         sys.executable, 'tools/data/synthetic/generate_synthetic_av.py', root,
         '--num-train', '16', '--num-val', '8'
     ])
+    run_tool([
+        sys.executable, 'tools/data/build_audio_features.py',
+        f'{root}/videos', f'{root}/audio_logmel'
+    ])
+    rng = np.random.default_rng(0)
+    with open(f'{root}/train.txt') as f:
+        for line in f:
+            stem = line.split()[0][:-len('.mp4')]
+            os.makedirs(osp.dirname(f'{root}/teacher_feats/{stem}'),
+                        exist_ok=True)
+            np.save(f'{root}/teacher_feats/{stem}.npy',
+                    rng.random(512).astype(np.float32))
     return root
+
+
+def audio_options(root: str) -> List[str]:
+    """--cfg-options that point the synthetic teacher config at ``root``."""
+    opts = ['train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False']
+    for split, ann in (('train', 'train'), ('val', 'val'), ('test', 'val')):
+        opts += [
+            f'{split}_dataloader.dataset.ann_file={root}/{ann}.txt',
+            f'{split}_dataloader.dataset.data_prefix.audio={root}/audio_logmel',
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+        ]
+    return opts
+
+
+@pytest.fixture(scope='session')
+def trained_teacher(synthetic_data, tmp_path_factory) -> str:
+    """Checkpoint of a one-epoch audio teacher on the synthetic sound."""
+    work_dir = str(tmp_path_factory.mktemp('teacher_run'))
+    run_tool([
+        sys.executable, 'tools/train.py', TEACHER_CFG, '--work-dir', work_dir,
+        '--cfg-options', 'train_cfg.max_epochs=1'
+    ] + audio_options(synthetic_data))
+    return osp.join(work_dir, 'epoch_1.pth')
 
 
 @pytest.fixture(scope='session')

@@ -53,7 +53,7 @@ def test_student_with_mmpretrain_backbone():
 
 
 MMACTION_SCOPE_CFG = '''
-_base_ = ['{root}/configs/mnf_csc/mnf-csc_r2plus1d-tiny_synthetic-emb32_1xb8-20e_synthetic-av.py']
+_base_ = ['{root}/configs/mnf_csc/mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py']
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmxkd'], allow_failed_imports=False)
 model = dict(type='mmxkd.CrossModalDistiller')

@@ -23,7 +23,7 @@ RUNS = (
     ('student alone',
      'configs/student_only/student_r2plus1d-tiny_1xb8-20e_synthetic-av.py'),
     ('MNF + CSC', 'configs/mnf_csc/'
-     'mnf-csc_r2plus1d-tiny_synthetic-emb32_1xb8-20e_synthetic-av.py'),
+     'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py'),
 )
 
 

@@ -3,11 +3,11 @@ import json
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Union
 
-import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmengine.fileio import list_from_file
 
 from mmxkd.registry import DATASETS
+from .npy_io import load_spectrogram, load_teacher_feature
 
 SUBSETS = ('training', 'validation', 'testing')
 
@@ -26,18 +26,22 @@ class AudioVisualDataset(BaseActionDataset):
       name}}}}``; ``subset`` selects the entries and ``filename_tmpl`` (with
       ``{video_id}`` and ``{label}``) gives the video's relative path.
 
-    The teacher feature of ``<dir>/<name>.<ext>`` is
-    ``data_prefix['teacher']/<dir>/<name>.npy``: a 1-D float array. Without a
-    ``teacher`` prefix (validation / test) no feature is attached. Every
-    video and feature is checked when the dataset is built: a missing,
+    For the sample ``<dir>/<name>.<ext>``, ``data_prefix`` gives the video
+    ``video/<dir>/<name>.<ext>`` (``filename``), its log-mel spectrogram
+    ``audio/<dir>/<name>.npy`` (``audio_path``, (T, n_mels)) and its teacher
+    feature ``teacher/<dir>/<name>.npy`` (``teacher_feat_path``, (Da, )); each
+    prefix is optional (an audio teacher trains on ``audio`` alone; the
+    student is evaluated on ``video`` alone), and ``relpath`` identifies the
+    sample. Every file is checked when the dataset is built: a missing,
     unreadable, non-finite or wrongly shaped file raises an error that names
     it (MMAction2's ``LoadAudioFeature`` would silently load zeros).
 
     Args:
         ann_file (str): Path of the annotation file.
         pipeline (list[dict | callable]): Data transforms.
-        data_prefix (dict): ``video`` and optional ``teacher`` directories.
-            Defaults to ``dict(video='')``.
+        data_prefix (dict): ``video``, ``audio`` and ``teacher``
+            directories, at least one of ``video`` and ``audio``. Defaults to
+            ``dict(video='')``.
         subset (str): JSON format only: one of ``training``, ``validation``,
             ``testing``. Defaults to ``'training'``.
         filename_tmpl (str): JSON format only. Defaults to
@@ -68,6 +72,9 @@ class AudioVisualDataset(BaseActionDataset):
             ann_file, pipeline=pipeline, data_prefix=data_prefix, **kwargs)
 
     def load_data_list(self) -> List[dict]:
+        if not {'video', 'audio'} & set(self.data_prefix):
+            raise ValueError('data_prefix needs "video" and/or "audio", got '
+                             f'{dict(self.data_prefix)}')
         if not osp.isfile(self.ann_file):
             raise FileNotFoundError(
                 f'annotation file {self.ann_file} does not exist (ann_file)')
@@ -77,13 +84,15 @@ class AudioVisualDataset(BaseActionDataset):
             entries = self._parse_list()
         data_list = []
         for relpath, label in entries:
-            info = dict(
-                filename=osp.join(self.data_prefix['video'], relpath),
-                label=label)
+            info = dict(relpath=relpath, label=label)
+            if 'video' in self.data_prefix:
+                info['filename'] = osp.join(self.data_prefix['video'], relpath)
+            stem = osp.splitext(relpath)[0] + '.npy'
+            if 'audio' in self.data_prefix:
+                info['audio_path'] = osp.join(self.data_prefix['audio'], stem)
             if 'teacher' in self.data_prefix:
                 info['teacher_feat_path'] = osp.join(
-                    self.data_prefix['teacher'],
-                    osp.splitext(relpath)[0] + '.npy')
+                    self.data_prefix['teacher'], stem)
             data_list.append(info)
         if not data_list:
             raise ValueError(f'annotation file {self.ann_file} lists no '
@@ -132,27 +141,31 @@ class AudioVisualDataset(BaseActionDataset):
         problems = []
         num_classes = self.metainfo.get('num_classes') or getattr(
             self, 'num_classes', None)
-        expected_dim = self.teacher_feat_dim
+        expected = dict(teacher_feat_path=self.teacher_feat_dim,
+                        audio_path=None)
         for info in data_list:
-            if not osp.isfile(info['filename']) or osp.getsize(
-                    info['filename']) == 0:
+            if 'filename' in info and (not osp.isfile(info['filename'])
+                                       or osp.getsize(info['filename']) == 0):
                 problems.append(f'missing or empty video: {info["filename"]}')
             if num_classes is not None and not 0 <= info['label'] < num_classes:
-                problems.append(f'label {info["label"]} of {info["filename"]}'
+                name = info.get('filename', info['relpath'])
+                problems.append(f'label {info["label"]} of {name}'
                                 f' is outside [0, {num_classes})')
-            if 'teacher_feat_path' not in info:
-                continue
-            try:
-                feat = load_teacher_feature(info['teacher_feat_path'])
-            except (OSError, ValueError) as err:
-                problems.append(str(err))
-                continue
-            if expected_dim is None:
-                expected_dim = feat.shape[0]
-            elif feat.shape[0] != expected_dim:
-                problems.append(
-                    f'teacher feature {info["teacher_feat_path"]} has length '
-                    f'{feat.shape[0]}, expected {expected_dim}')
+            for key, loader, what in (
+                    ('teacher_feat_path', load_teacher_feature, 'length'),
+                    ('audio_path', load_spectrogram, 'mel bins')):
+                if key not in info:
+                    continue
+                try:
+                    size = loader(info[key]).shape[-1]
+                except (OSError, ValueError) as err:
+                    problems.append(str(err))
+                    continue
+                if expected[key] is None:
+                    expected[key] = size
+                elif size != expected[key]:
+                    problems.append(f'{info[key]} has {what} {size}, '
+                                    f'expected {expected[key]}')
         if problems:
             shown = '\n  '.join(problems[:20])
             more = (f'\n  ... and {len(problems) - 20} more'
@@ -160,25 +173,3 @@ class AudioVisualDataset(BaseActionDataset):
             raise FileNotFoundError(
                 f'{len(problems)} problem(s) in the samples of '
                 f'{self.ann_file}:\n  {shown}{more}')
-
-
-def load_teacher_feature(path: str) -> np.ndarray:
-    """Read one teacher feature: a finite 1-D array, returned as float32.
-
-    Raises ``OSError`` / ``ValueError`` naming ``path`` otherwise.
-    """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'missing teacher feature: {path}')
-    try:
-        feat = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as err:
-        raise ValueError(f'unreadable teacher feature {path}: {err!r}') from err
-    if not isinstance(feat, np.ndarray) or not np.issubdtype(
-            feat.dtype, np.number):
-        raise ValueError(f'teacher feature {path} is not a numeric array')
-    if feat.ndim != 1:
-        raise ValueError(f'teacher feature {path} has shape {feat.shape}, '
-                         'expected a 1-D vector')
-    if not np.isfinite(feat).all():
-        raise ValueError(f'teacher feature {path} has non-finite values')
-    return feat.astype(np.float32, copy=False)

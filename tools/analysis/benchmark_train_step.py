@@ -25,7 +25,7 @@ from mmxkd.registry import DATASETS, MODELS
 DEFAULT_CONFIGS = [
     'configs/student_only/student_r2plus1d-tiny_1xb8-20e_synthetic-av.py',
     'configs/mnf_csc/'
-    'mnf-csc_r2plus1d-tiny_synthetic-emb32_1xb8-20e_synthetic-av.py',
+    'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py',
 ]
 
 

@@ -1,4 +1,4 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from .loading import LoadTeacherFeature
+from .loading import LoadAudioSpectrogram, LoadTeacherFeature, SpectrogramWindow
 
-__all__ = ['LoadTeacherFeature']
+__all__ = ['LoadAudioSpectrogram', 'LoadTeacherFeature', 'SpectrogramWindow']

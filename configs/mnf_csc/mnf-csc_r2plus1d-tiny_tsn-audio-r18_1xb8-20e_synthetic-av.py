@@ -1,5 +1,8 @@
 # MNF + CSC on the generated clips (tools/data/synthetic): runs on a CPU in
-# minutes. Same losses and optimizer as the reference configs.
+# minutes. The teacher features are the 512-d embeddings of the audio
+# teacher configs/audio_teacher/tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py
+# (tools/extract_teacher_features.py). Same losses and optimizer as the
+# reference configs.
 _base_ = [
     '../_base_/models/mnf_csc_r2plus1d_r10.py',
     '../_base_/datasets/synthetic_av.py', '../_base_/schedules/adam_20e.py',
@@ -10,8 +13,8 @@ model = dict(
     student=dict(
         backbone=dict(base_channels=16),
         cls_head=dict(num_classes=4, in_channels=128, dropout_ratio=0.2)),
-    teacher=dict(feat_dim=32),
-    neck=dict(teacher_dim=32, student_dim=128, num_classes=4))
+    teacher=dict(feat_dim=512),
+    neck=dict(teacher_dim=512, student_dim=128, num_classes=4))
 
 # The MNF learns at 0.2x the student's learning rate.
 optim_wrapper = dict(
