@@ -1,11 +1,19 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""The main job: the student alone vs. the MNF + CSC student, one command.
+"""The main job, one command: audio -> teacher -> teacher features ->
+student alone vs. MNF + CSC student -> table and curves.
 
-Builds the generated audio-visual data if it is missing, trains the student
-alone and the distilled student with ``tools/train.py`` (same data, schedule
-and seed), tests the last checkpoint of each with ``tools/test.py``, prints a
-table (top-1, top-5, per-class accuracy) and writes a PNG with both students'
-validation curves.
+For each seed it trains the audio teacher on log-mel spectrograms, writes its
+features for every training clip, trains the video student alone and the
+MNF + CSC student (same data, schedule and seed), and tests all three with
+``tools/test.py``. It then prints a table (top-1, top-5 and per-class
+accuracy, mean +- std over the seeds) and writes a PNG with both students'
+validation curves. Every step is one of the project's own tools, run as a
+user would run it; finished runs are kept and not repeated.
+
+Data: ``--dataset synthetic`` (default) generates clips with a sound track if
+``--data-root`` has none; ``--dataset grid-command`` / ``grid-digit-word``
+prepare GRID from ``--grid-root`` (GRID's official layout or the project's
+re-encoded copy) if ``--data-root`` has not been prepared yet.
 """
 import argparse
 import json
@@ -19,24 +27,46 @@ from typing import Dict, List
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-RUNS = (
-    ('student alone',
-     'configs/student_only/student_r2plus1d-tiny_1xb8-20e_synthetic-av.py'),
-    ('MNF + CSC', 'configs/mnf_csc/'
-     'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py'),
-)
+SETUPS = {
+    'synthetic': dict(
+        teacher='configs/audio_teacher/'
+        'tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py',
+        student='configs/student_only/'
+        'student_r2plus1d-tiny_1xb8-20e_synthetic-av.py',
+        distill='configs/mnf_csc/'
+        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py',
+        data_root='data/synthetic_av'),
+    'grid-command': dict(
+        teacher='configs/audio_teacher/'
+        'tsn-audio_r18_1xb16-15e_grid-command-logmel.py',
+        student='configs/student_only/'
+        'student_r2plus1d-tiny_1xb8-30e_grid-command.py',
+        distill='configs/mnf_csc/'
+        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-30e_grid-command.py',
+        data_root='data/grid'),
+    'grid-digit-word': dict(
+        teacher='configs/audio_teacher/'
+        'tsn-audio_r18_1xb16-15e_grid-digit-word-logmel.py',
+        student='configs/student_only/'
+        'student_r2plus1d-tiny_1xb8-30e_grid-digit-word.py',
+        distill='configs/mnf_csc/'
+        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-30e_grid-digit-word.py',
+        data_root='data/grid'),
+}
+ROWS = ('audio teacher', 'student alone', 'MNF + CSC')
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--dataset', choices=list(SETUPS), default='synthetic')
+    parser.add_argument('--data-root', help='default: per dataset')
+    parser.add_argument('--grid-root', help='GRID download (grid-* only)')
+    parser.add_argument('--work-dir', help='default: work_dirs/'
+                        'run_distillation_<dataset>')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[3])
+    parser.add_argument('--epochs', type=int, help='override student epochs')
     parser.add_argument(
-        '--work-dir', default='work_dirs/run_distillation',
-        help='where runs, predictions, the table and the PNG go')
-    parser.add_argument(
-        '--data-root', default='data/synthetic_av',
-        help='generated data (built here if missing)')
-    parser.add_argument('--epochs', type=int, help='override max_epochs')
-    parser.add_argument('--seed', type=int, default=3)
+        '--teacher-epochs', type=int, help='override teacher epochs')
     return parser.parse_args()
 
 
@@ -45,21 +75,85 @@ def run(cmd: List[str]) -> None:
     subprocess.run(cmd, cwd=ROOT, check=True)
 
 
-def data_options(data_root: str) -> List[str]:
-    """--cfg-options pointing the synthetic configs at ``data_root``."""
-    videos, feats = osp.join(data_root, 'videos'), osp.join(
-        data_root, 'teacher_feats')
-    opts = [
-        f'train_dataloader.dataset.ann_file={data_root}/train.txt',
-        f'train_dataloader.dataset.data_prefix.video={videos}',
-        f'train_dataloader.dataset.data_prefix.teacher={feats}',
-    ]
+class Data:
+    """Where the clips, spectrograms and lists of one dataset are."""
+
+    def __init__(self, dataset: str, root: str) -> None:
+        self.root = root
+        if dataset == 'synthetic':
+            self.videos = osp.join(root, 'videos')
+            self.audio = osp.join(root, 'audio_logmel')
+            self.lists = {s: osp.join(root, f'{a}.txt') for s, a in
+                          (('train', 'train'), ('val', 'val'),
+                           ('test', 'val'))}
+            self.classes = osp.join(root, 'classes.txt')
+        elif dataset == 'grid-command':
+            with open(osp.join(root, 'sentence', 'video_root.txt')) as f:
+                self.videos = f.read().strip()
+            self.audio = osp.join(root, 'audio_logmel', 'sentence')
+            self.lists = {s: osp.join(root, 'sentence', f'command_{s}.txt')
+                          for s in ('train', 'val', 'test')}
+            self.classes = osp.join(root, 'sentence', 'command_classes.txt')
+        else:
+            self.videos = osp.join(root, 'words', 'clips')
+            self.audio = osp.join(root, 'audio_logmel', 'words')
+            self.lists = {s: osp.join(root, 'words', f'digit_{s}.txt')
+                          for s in ('train', 'val', 'test')}
+            self.classes = osp.join(root, 'words', 'digit_classes.txt')
+
+    def options(self, prefix: str, teacher_feats: str = None) -> List[str]:
+        """--cfg-options for a video (``prefix='video'``) or an audio
+        (``'audio'``) config."""
+        where = self.videos if prefix == 'video' else self.audio
+        opts = []
+        for split in ('train', 'val', 'test'):
+            key = f'{split}_dataloader.dataset'
+            opts += [f'{key}.ann_file={self.lists[split]}',
+                     f'{key}.data_prefix.{prefix}={where}']
+        if teacher_feats:
+            opts.append(f'train_dataloader.dataset.data_prefix.teacher='
+                        f'{teacher_feats}')
+        return opts
+
+
+def prepare_data(args: argparse.Namespace, root: str) -> Data:
+    py = sys.executable
+    if args.dataset == 'synthetic':
+        if not osp.isfile(osp.join(root, 'val.txt')):
+            run([py, 'tools/data/synthetic/generate_synthetic_av.py', root])
+    elif not osp.isfile(osp.join(root, 'sentence', 'video_root.txt')):
+        if not args.grid_root:
+            raise SystemExit(f'{root} holds no prepared GRID data: give '
+                             '--grid-root (the GRID download)')
+        run([py, 'tools/data/grid/prepare_grid.py', args.grid_root, root,
+             '--workers', '2'])
+    data = Data(args.dataset, root)
+    run([py, 'tools/data/build_audio_features.py', data.videos, data.audio,
+         '--list', data.lists['train'], '--workers', '2'])
     for split in ('val', 'test'):
-        opts += [
-            f'{split}_dataloader.dataset.ann_file={data_root}/val.txt',
-            f'{split}_dataloader.dataset.data_prefix.video={videos}',
-        ]
-    return opts
+        if data.lists[split] != data.lists['train']:
+            run([py, 'tools/data/build_audio_features.py', data.videos,
+                 data.audio, '--list', data.lists[split], '--workers', '2'])
+    return data
+
+
+def train_and_test(config: str, run_dir: str, options: List[str],
+                   epochs: int = None) -> str:
+    """Train (unless done) and test the last checkpoint; returns the
+    predictions file."""
+    dump = osp.join(run_dir, 'test_predictions.pkl')
+    if osp.isfile(dump):
+        print(f'done before: {run_dir}', flush=True)
+        return dump
+    train_opts = options + ([f'train_cfg.max_epochs={epochs}']
+                            if epochs else [])
+    run([sys.executable, 'tools/train.py', config, '--work-dir', run_dir,
+         '--cfg-options'] + train_opts)
+    with open(osp.join(run_dir, 'last_checkpoint')) as f:
+        checkpoint = f.read().strip()
+    run([sys.executable, 'tools/test.py', config, checkpoint, '--work-dir',
+         run_dir, '--dump', dump, '--cfg-options'] + options)
+    return dump
 
 
 def scores(dump_file: str, num_classes: int) -> Dict[str, object]:
@@ -79,34 +173,40 @@ def scores(dump_file: str, num_classes: int) -> Dict[str, object]:
         per_class=per_class)
 
 
-def val_curve(work_dir: str) -> List[tuple]:
-    """(epoch, acc/top1) of every validation in the latest run."""
-    logs = sorted(glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
-    if not logs:
-        return []
+def val_curve(run_dir: str) -> List[tuple]:
+    """(epoch, acc/top1) of every validation of the run's latest log."""
+    logs = sorted(glob(osp.join(run_dir, '*', 'vis_data', 'scalars.json')))
     curve = []
-    with open(logs[-1]) as f:
-        for line in f:
-            entry = json.loads(line)
-            if 'acc/top1' in entry:
-                curve.append((entry['step'], entry['acc/top1']))
+    if logs:
+        with open(logs[-1]) as f:
+            for line in f:
+                entry = json.loads(line)
+                if 'acc/top1' in entry:
+                    curve.append((entry['step'], entry['acc/top1']))
     return curve
 
 
-def plot_curves(curves: Dict[str, List[tuple]], out_file: str) -> None:
+def plot_curves(curves: Dict[str, List[List[tuple]]], title: str,
+                out_file: str) -> None:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
     fig, ax = plt.subplots(figsize=(6, 4))
-    for name, curve in curves.items():
-        if curve:
-            epochs, accs = zip(*curve)
-            ax.plot(epochs, accs, marker='o', label=name)
+    for name, runs in curves.items():
+        length = min(len(c) for c in runs)
+        if not length:
+            continue
+        epochs = [e for e, _ in runs[0][:length]]
+        accs = np.array([[a for _, a in c[:length]] for c in runs])
+        mean, std = accs.mean(0), accs.std(0)
+        ax.plot(epochs, mean, marker='o', markersize=3, label=name)
+        ax.fill_between(epochs, mean - std, mean + std, alpha=0.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel('epoch')
     ax.set_ylabel('validation top-1 accuracy')
     ax.set_ylim(0, 1.02)
+    ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -114,56 +214,74 @@ def plot_curves(curves: Dict[str, List[tuple]], out_file: str) -> None:
     plt.close(fig)
 
 
-def format_table(rows: Dict[str, dict], classes: List[str]) -> str:
+def format_table(results: Dict[str, List[dict]], classes: List[str],
+                 seeds: List[int]) -> str:
+    def cell(values: List[float]) -> str:
+        return (f'{np.mean(values):.4f}' if len(values) == 1 else
+                f'{np.mean(values):.4f} +- {np.std(values):.4f}')
+
     head = ['model', 'top-1', 'top-5'] + [f'acc {c}' for c in classes]
-    lines = ['| ' + ' | '.join(head) + ' |',
-             '|' + '---|' * len(head)]
-    for name, s in rows.items():
-        cells = [name, f'{s["top1"]:.4f}', f'{s["top5"]:.4f}'] + [
-            f'{a:.4f}' for a in s['per_class']
-        ]
+    lines = [f'seeds: {" ".join(map(str, seeds))}', '',
+             '| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    for name, runs in results.items():
+        cells = [name, cell([r['top1'] for r in runs]),
+                 cell([r['top5'] for r in runs])]
+        cells += [f'{np.nanmean([r["per_class"][c] for r in runs]):.2f}'
+                  for c in range(len(classes))]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
 def main() -> None:
     args = parse_args()
-    work_dir = osp.abspath(args.work_dir)
-    data_root = osp.abspath(args.data_root)
-    if not osp.isfile(osp.join(data_root, 'val.txt')):
-        print(f'[1/3] generating data in {data_root}', flush=True)
-        run([sys.executable, 'tools/data/synthetic/generate_synthetic_av.py',
-             data_root])
-    else:
-        print(f'[1/3] using the data in {data_root}', flush=True)
-    with open(osp.join(data_root, 'classes.txt')) as f:
+    setup = SETUPS[args.dataset]
+    work_dir = osp.abspath(args.work_dir or osp.join(
+        'work_dirs', f'run_distillation_{args.dataset}'))
+    root = osp.abspath(args.data_root or setup['data_root'])
+    print(f'[data] {args.dataset} in {root}', flush=True)
+    data = prepare_data(args, root)
+    with open(data.classes) as f:
         classes = [line.strip() for line in f if line.strip()]
 
-    rows, curves = {}, {}
-    for i, (name, config) in enumerate(RUNS):
-        run_dir = osp.join(work_dir, osp.splitext(osp.basename(config))[0])
-        options = data_options(data_root) + [f'randomness.seed={args.seed}']
-        if args.epochs:
-            options.append(f'train_cfg.max_epochs={args.epochs}')
-        print(f'[2/3] training {name} ({i + 1}/{len(RUNS)})', flush=True)
-        run([sys.executable, 'tools/train.py', config, '--work-dir', run_dir,
-             '--cfg-options'] + options)
-        with open(osp.join(run_dir, 'last_checkpoint')) as f:
-            checkpoint = f.read().strip()
-        dump = osp.join(run_dir, 'test_predictions.pkl')
-        print(f'[3/3] testing {name}: {checkpoint}', flush=True)
-        run([sys.executable, 'tools/test.py', config, checkpoint,
-             '--work-dir', run_dir, '--dump', dump, '--cfg-options'] +
-            data_options(data_root))
-        rows[name] = scores(dump, len(classes))
-        curves[name] = val_curve(run_dir)
+    results = {name: [] for name in ROWS}
+    curves = {name: [] for name in ROWS[1:]}
+    for seed in args.seeds:
+        seed_dir = osp.join(work_dir, f'seed{seed}')
+        seed_opt = [f'randomness.seed={seed}']
+        print(f'[seed {seed}] audio teacher', flush=True)
+        teacher_dir = osp.join(seed_dir, 'teacher')
+        dump = train_and_test(setup['teacher'], teacher_dir,
+                              data.options('audio') + seed_opt,
+                              args.teacher_epochs)
+        results['audio teacher'].append(scores(dump, len(classes)))
+        with open(osp.join(teacher_dir, 'last_checkpoint')) as f:
+            teacher_ckpt = f.read().strip()
+        feats = osp.join(teacher_dir, 'features')
+        print(f'[seed {seed}] teacher features', flush=True)
+        run([sys.executable, 'tools/extract_teacher_features.py',
+             setup['teacher'], teacher_ckpt, '--out-dir', feats,
+             '--cfg-options'] + data.options('audio'))
+        for name, key in (('student alone', 'student'),
+                          ('MNF + CSC', 'distill')):
+            print(f'[seed {seed}] {name}', flush=True)
+            run_dir = osp.join(seed_dir, key)
+            dump = train_and_test(
+                setup[key], run_dir,
+                data.options('video', feats if key == 'distill' else None) +
+                seed_opt, args.epochs)
+            results[name].append(scores(dump, len(classes)))
+            curves[name].append(val_curve(run_dir))
 
-    table = format_table(rows, classes)
+    table = format_table(results, classes, args.seeds)
     png = osp.join(work_dir, 'val_curves.png')
-    plot_curves(curves, png)
+    plot_curves(curves, f'{args.dataset}: students on the validation split',
+                png)
     with open(osp.join(work_dir, 'results.md'), 'w') as f:
         f.write(table + '\n')
-    print('\nTest accuracy (last checkpoint, validation split):\n' + table)
+    with open(osp.join(work_dir, 'results.json'), 'w') as f:
+        json.dump(dict(dataset=args.dataset, seeds=args.seeds,
+                       classes=classes, results=results), f, indent=1)
+    print(f'\nTest accuracy ({args.dataset}, last checkpoints):\n{table}')
     print(f'\ntable: {osp.join(work_dir, "results.md")}\ncurves: {png}')
 
 

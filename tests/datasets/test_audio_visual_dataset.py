@@ -433,3 +433,45 @@ def test_dataset_with_load_teacher_feature_pipeline(dirs):
                                feature(1).astype(np.float32))
     assert item['label'] == 2
     assert item['filename'] == osp.join(prefix['video'], 'b/v2.avi')
+
+
+# --------------------------------------------------------------------------
+# spectrograms (data_prefix.audio)
+
+
+def _audio_dataset(tmp_path, shapes):
+    audio = tmp_path / 'audio'
+    lines = []
+    for i, shape in enumerate(shapes):
+        write_feat(audio, f'c{i}.npy', np.random.rand(*shape))
+        lines.append(f'c{i}.mp4 {i % 2}')
+    ann = tmp_path / 'audio_list.txt'
+    ann.write_text('\n'.join(lines) + '\n')
+    return str(ann), dict(audio=str(audio))
+
+
+def test_audio_only_dataset(tmp_path):
+    ann, prefix = _audio_dataset(tmp_path, [(7, 4), (9, 4)])
+    dataset = build(ann, prefix)
+    info = dataset.get_data_info(1)
+    assert info['audio_path'] == osp.join(prefix['audio'], 'c1.npy')
+    assert info['relpath'] == 'c1.mp4' and 'filename' not in info
+
+
+def test_spectrogram_mel_mismatch_and_missing(tmp_path):
+    ann, prefix = _audio_dataset(tmp_path, [(7, 4), (9, 5)])
+    os.remove(osp.join(prefix['audio'], 'c0.npy'))
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix)
+    msg = str(err.value)
+    assert f'missing spectrogram: {osp.join(prefix["audio"], "c0.npy")}' in msg
+    # the first readable one sets the number of mel bins: nothing to compare
+    ann, prefix = _audio_dataset(tmp_path / 'b', [(7, 4), (9, 5)])
+    with pytest.raises(BUILD_ERRORS, match='mel bins 5, expected 4'):
+        build(ann, prefix)
+
+
+def test_data_prefix_needs_video_or_audio(tmp_path):
+    ann, _ = _audio_dataset(tmp_path, [(7, 4)])
+    with pytest.raises(ValueError, match='"video" and/or "audio"'):
+        build(ann, dict(teacher=str(tmp_path)))

@@ -1,4 +1,8 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 from .loading import LoadAudioSpectrogram, LoadTeacherFeature, SpectrogramWindow
+from .processing import RegionCrop
 
-__all__ = ['LoadAudioSpectrogram', 'LoadTeacherFeature', 'SpectrogramWindow']
+__all__ = [
+    'LoadAudioSpectrogram', 'LoadTeacherFeature', 'RegionCrop',
+    'SpectrogramWindow'
+]

@@ -12,10 +12,10 @@ import librosa
 import numpy as np
 import pytest
 
-from ...conftest import ROOT, run_tool
+from ...conftest import GRID, ROOT, run_tool
 
 TOOL = 'tools/data/build_audio_features.py'
-GRID_VIDEOS = osp.join(ROOT, '..', 'shared', 'data', 'grid_s1', 'videos')
+GRID_VIDEOS = osp.join(GRID, 'videos')
 # relative path in the test's VIDEO_ROOT -> GRID clip id
 CLIPS = {
     'bbaf2n.mp4': 'bbaf2n',
@@ -24,11 +24,6 @@ CLIPS = {
     'spk/deep/bbas3a.mp4': 'bbas3a',
 }
 N_MELS, HOP = 64, 160
-
-pytestmark = pytest.mark.skipif(
-    not osp.isdir(GRID_VIDEOS),
-    reason=f'GRID test clips not found at {GRID_VIDEOS} (not part of the '
-    'repository)')
 
 
 def _npy_path(out_dir: str, relpath: str) -> str:

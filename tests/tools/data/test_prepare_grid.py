@@ -12,9 +12,8 @@ import av
 import decord
 import pytest
 
-from ...conftest import ROOT, run_tool
+from ...conftest import GRID, ROOT, run_tool
 
-GRID = osp.join(osp.dirname(ROOT), 'shared', 'data', 'grid_s1')
 TOOL = 'tools/data/grid/prepare_grid.py'
 # several digits and letters, all three splits, and three alignments with
 # short pauses ("sp") between words
@@ -22,9 +21,6 @@ IDS = ('bbaf2n', 'lbaq5s', 'lwbl8p', 'lgamzp', 'swwv8p', 'bwit1a', 'brbg2n')
 SLOTS = ('command', 'colour', 'preposition', 'letter', 'digit', 'adverb')
 SPLITS = ('train', 'val', 'test')
 MIN_FRAMES = 8
-
-pytestmark = pytest.mark.skipif(
-    not osp.isdir(GRID), reason=f'GRID subset not found at {GRID}')
 
 
 def _load_tool():

@@ -1,0 +1,82 @@
+# GRID speaker s1, sentence level, the command word (bin / lay / place /
+# set) as a 4-way label (tools/data/grid/prepare_grid.py). The student reads
+# the mouth region of 16 frames sampled every 4th (2.6 s of the 3 s clip).
+# data/grid is prepare_grid.py's OUT_DIR; data/grid/videos links to the
+# folder named in data/grid/sentence/video_root.txt.
+dataset_type = 'AudioVisualDataset'
+video_root = 'data/grid/videos'
+teacher_root = 'data/grid/teacher_feats/command'
+ann_file_train = 'data/grid/sentence/command_train.txt'
+ann_file_val = 'data/grid/sentence/command_val.txt'
+ann_file_test = 'data/grid/sentence/command_test.txt'
+num_classes = 4
+mouth = (120, 165, 240, 255)  # x1, y1, x2, y2 in the 360x288 frames
+
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='RegionCrop', box=mouth),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.7, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='LoadTeacherFeature'),
+    dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
+]
+val_pipeline = [
+    dict(type='DecordInit'),
+    dict(
+        type='SampleFrames',
+        clip_len=16,
+        frame_interval=4,
+        num_clips=1,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='RegionCrop', box=mouth),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = val_pipeline
+
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_train,
+        data_prefix=dict(video=video_root, teacher=teacher_root),
+        num_classes=num_classes,
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_val,
+        data_prefix=dict(video=video_root),
+        num_classes=num_classes,
+        pipeline=val_pipeline,
+        test_mode=True))
+test_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_test,
+        data_prefix=dict(video=video_root),
+        num_classes=num_classes,
+        pipeline=test_pipeline,
+        test_mode=True))
+
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator

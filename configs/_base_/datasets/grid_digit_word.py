@@ -1,0 +1,61 @@
+# GRID speaker s1, word level: each digit word (zero ... nine) cut from its
+# sentence with the alignments, a 10-way label. The student reads the mouth
+# region of 8 consecutive frames of the word clip (clips have >= 8 frames).
+_base_ = './grid_command.py'
+
+video_root = 'data/grid/words/clips'
+teacher_root = 'data/grid/teacher_feats/digit_word'
+ann_file_train = 'data/grid/words/digit_train.txt'
+ann_file_val = 'data/grid/words/digit_val.txt'
+ann_file_test = 'data/grid/words/digit_test.txt'
+num_classes = 10
+mouth = (120, 165, 240, 255)
+
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=8, frame_interval=1, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='RegionCrop', box=mouth),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.7, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='LoadTeacherFeature'),
+    dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
+]
+val_pipeline = [
+    dict(type='DecordInit'),
+    dict(
+        type='SampleFrames',
+        clip_len=8,
+        frame_interval=1,
+        num_clips=1,
+        test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='RegionCrop', box=mouth),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = val_pipeline
+
+train_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_train,
+        data_prefix=dict(video=video_root, teacher=teacher_root),
+        num_classes=num_classes,
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_val,
+        data_prefix=dict(video=video_root),
+        num_classes=num_classes,
+        pipeline=val_pipeline))
+test_dataloader = dict(
+    dataset=dict(
+        ann_file=ann_file_test,
+        data_prefix=dict(video=video_root),
+        num_classes=num_classes,
+        pipeline=test_pipeline))
