@@ -18,3 +18,9 @@ model = dict(
 # The MNF learns at 0.2x the student's learning rate.
 optim_wrapper = dict(
     paramwise_cfg=dict(custom_keys=dict(distill_neck=dict(lr_mult=0.2))))
+
+# Train on the videos with their teacher features.
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        pipeline={{_base_.distill_train_pipeline}}))

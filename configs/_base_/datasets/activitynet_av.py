@@ -12,7 +12,7 @@ train_dataloader = dict(
     batch_size=8,
     dataset=dict(
         ann_file=ann_file_train,
-        data_prefix=dict(video=data_root, teacher=teacher_root),
+        data_prefix=dict(video=data_root),
         num_classes=200))
 val_dataloader = dict(
     dataset=dict(

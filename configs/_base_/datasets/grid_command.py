@@ -23,6 +23,20 @@ train_pipeline = [
         aspect_ratio_range=(3 / 4, 4 / 3)),
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+# distillation configs train on this one (with teacher_root):
+distill_train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='RegionCrop', box=mouth),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.7, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
+    dict(type='Resize', scale=(48, 48), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
     dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
 ]
@@ -50,7 +64,7 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_train,
-        data_prefix=dict(video=video_root, teacher=teacher_root),
+        data_prefix=dict(video=video_root),
         num_classes=num_classes,
         pipeline=train_pipeline))
 val_dataloader = dict(

@@ -22,6 +22,21 @@ train_pipeline = [
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+# distillation configs train on this one (with teacher_root):
+distill_train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=6, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 128)),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.25, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
+    dict(type='Resize', scale=(112, 112), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
     dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
 ]
@@ -63,7 +78,7 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_train,
-        data_prefix=dict(video=data_root, teacher=teacher_root),
+        data_prefix=dict(video=data_root),
         num_classes=51,
         pipeline=train_pipeline))
 val_dataloader = dict(
