@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 
 import mmxkd
-from mmxkd.models.distillers.cross_modal_distiller import to_tokens
+from mmxkd.models.utils import to_tokens
 from mmxkd.registry import MODELS
 
 mmxkd.register_all_modules()

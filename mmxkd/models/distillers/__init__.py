@@ -1,4 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from .cross_modal_distiller import CrossModalDistiller, to_tokens
+from ..utils import to_tokens
+from .cross_modal_distiller import CrossModalDistiller
 
 __all__ = ['CrossModalDistiller', 'to_tokens']

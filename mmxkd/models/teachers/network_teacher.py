@@ -12,7 +12,7 @@ from torch import Tensor
 
 from mmxkd.datasets.npy_io import load_teacher_feature, save_npy_atomic
 from mmxkd.registry import MODELS
-from ..distillers.cross_modal_distiller import to_tokens
+from ..utils import to_tokens
 
 
 @MODELS.register_module()
