@@ -137,6 +137,13 @@ def prepare_data(args: argparse.Namespace, root: str) -> Data:
     return data
 
 
+def last_checkpoint(run_dir: str) -> str:
+    """The run's last checkpoint (found in ``run_dir`` even if the work dir
+    was moved since MMEngine recorded its absolute path)."""
+    with open(osp.join(run_dir, 'last_checkpoint')) as f:
+        return osp.join(run_dir, osp.basename(f.read().strip()))
+
+
 def train_and_test(config: str, run_dir: str, options: List[str],
                    epochs: int = None) -> str:
     """Train (unless done) and test the last checkpoint; returns the
@@ -149,8 +156,7 @@ def train_and_test(config: str, run_dir: str, options: List[str],
                             if epochs else [])
     run([sys.executable, 'tools/train.py', config, '--work-dir', run_dir,
          '--cfg-options'] + train_opts)
-    with open(osp.join(run_dir, 'last_checkpoint')) as f:
-        checkpoint = f.read().strip()
+    checkpoint = last_checkpoint(run_dir)
     run([sys.executable, 'tools/test.py', config, checkpoint, '--work-dir',
          run_dir, '--dump', dump, '--cfg-options'] + options)
     return dump
@@ -254,8 +260,7 @@ def main() -> None:
                               data.options('audio') + seed_opt,
                               args.teacher_epochs)
         results['audio teacher'].append(scores(dump, len(classes)))
-        with open(osp.join(teacher_dir, 'last_checkpoint')) as f:
-            teacher_ckpt = f.read().strip()
+        teacher_ckpt = last_checkpoint(teacher_dir)
         feats = osp.join(teacher_dir, 'features')
         print(f'[seed {seed}] teacher features', flush=True)
         run([sys.executable, 'tools/extract_teacher_features.py',

@@ -2,7 +2,6 @@
 """tools/data/build_audio_features.py on real GRID clips, through its CLI."""
 import os
 import os.path as osp
-import shutil
 import subprocess
 import sys
 from typing import Dict, List
@@ -12,7 +11,7 @@ import librosa
 import numpy as np
 import pytest
 
-from ...conftest import GRID, ROOT, run_tool
+from ...conftest import GRID, run_tool
 
 TOOL = 'tools/data/build_audio_features.py'
 GRID_VIDEOS = osp.join(GRID, 'videos')
