@@ -40,17 +40,17 @@ SETUPS = {
         teacher='configs/audio_teacher/'
         'tsn-audio_r18_1xb16-15e_grid-command-logmel.py',
         student='configs/student_only/'
-        'student_r2plus1d-tiny_1xb8-30e_grid-command.py',
+        'student_r2plus1d-tiny_1xb8-15e_grid-command.py',
         distill='configs/mnf_csc/'
-        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-30e_grid-command.py',
+        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-command.py',
         data_root='data/grid'),
     'grid-digit-word': dict(
         teacher='configs/audio_teacher/'
         'tsn-audio_r18_1xb16-15e_grid-digit-word-logmel.py',
         student='configs/student_only/'
-        'student_r2plus1d-tiny_1xb8-30e_grid-digit-word.py',
+        'student_r2plus1d-tiny_1xb8-15e_grid-digit-word.py',
         distill='configs/mnf_csc/'
-        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-30e_grid-digit-word.py',
+        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-digit-word.py',
         data_root='data/grid'),
 }
 ROWS = ('audio teacher', 'student alone', 'MNF + CSC')

@@ -1,7 +1,7 @@
 # The lip-reading student of GRID's digit words trained alone.
 _base_ = [
     '../_base_/models/r2plus1d_tiny.py',
-    '../_base_/datasets/grid_digit_word.py', '../_base_/schedules/adam_30e.py',
+    '../_base_/datasets/grid_digit_word.py', '../_base_/schedules/adam_15e.py',
     '../_base_/default_runtime.py'
 ]
 

@@ -1,19 +1,19 @@
-# MNF + CSC on GRID's command task: the lip-reading student of
-# student_only/student_r2plus1d-tiny_1xb8-30e_grid-command.py taught by the
-# audio teacher audio_teacher/tsn-audio_r18_1xb16-15e_grid-command-logmel.py
+# MNF + CSC on GRID's digit-word task: the lip-reading student of
+# student_only/student_r2plus1d-tiny_1xb8-15e_grid-digit-word.py taught by the
+# audio teacher audio_teacher/tsn-audio_r18_1xb16-15e_grid-digit-word-logmel.py
 # (its features from tools/extract_teacher_features.py).
 _base_ = [
     '../_base_/models/mnf_csc_r2plus1d_r10.py',
-    '../_base_/datasets/grid_command.py', '../_base_/schedules/adam_30e.py',
+    '../_base_/datasets/grid_digit_word.py', '../_base_/schedules/adam_15e.py',
     '../_base_/default_runtime.py'
 ]
 
 model = dict(
     student=dict(
         backbone=dict(base_channels=16),
-        cls_head=dict(num_classes=4, in_channels=128, dropout_ratio=0.2)),
+        cls_head=dict(num_classes=10, in_channels=128, dropout_ratio=0.2)),
     teacher=dict(feat_dim=512),
-    neck=dict(teacher_dim=512, student_dim=128, num_classes=4))
+    neck=dict(teacher_dim=512, student_dim=128, num_classes=10))
 
 # The MNF learns at 0.2x the student's learning rate.
 optim_wrapper = dict(

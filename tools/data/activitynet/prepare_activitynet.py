@@ -1,0 +1,552 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Cut ActivityNet v1.3 into trimmed segments (200 classes) with their sound.
+
+Every annotated segment of a training or validation video becomes its own
+clip, OUT_DIR/clips/<id>_<k>.mp4 (k: the index of the annotation in the
+video's list), with the video's sound when it has an audio stream; the
+testing subset has no labels and is ignored. Input:
+
+  ANNOTATION_JSON  activity_net.v1-3.min.json: {"database": {"<id>":
+                   {"subset": "training" | "validation" | "testing",
+                   "duration": s, "annotations": [{"segment": [start, end],
+                   "label": "<class>"}, ...]}, ...}, ...}
+  VIDEO_ROOT       the downloaded videos, v_<id>.<ext> or <id>.<ext> with ext
+                   one of .mp4 .mkv .webm, anywhere below VIDEO_ROOT
+
+Output, in OUT_DIR:
+
+  clips/<id>_<k>.mp4               the segments
+  activitynet_train_segments.txt   "<id>_<k>.mp4 <label>", paths relative to
+  activitynet_val_segments.txt     OUT_DIR/clips
+  classes.txt                      every label of the training and validation
+                                   annotations, sorted; label = line index
+  missing_videos.txt               ids without a video (only if there are any)
+
+Segment rule: with fps the video's frame rate and N its number of frames
+(its duration times fps), segment [start, end] (seconds) is frames
+[round(start * fps), round(end * fps)) clamped to [0, N), i.e. clamped to the
+video's duration. Segments of fewer than --min-frames frames are skipped and
+counted. Clips are encoded at the source frame rate (constant; H.264 with
+libx264, or MPEG-4 part 2 where PyAV has no x264) and size (rounded down to
+even), with the sound as mono AAC at the source sample rate.
+
+Ids without a video are reported (and written to missing_videos.txt) and
+skipped; the tool stops if no video is found. A video that cannot be decoded
+is reported and its segments are left out of the lists. Clips are written
+atomically and existing ones are kept, so an interrupted run can be started
+again (run one instance per OUT_DIR at a time); the lists are rewritten on
+every run from the clips that exist.
+"""
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import os.path as osp
+import sys
+from contextlib import nullcontext
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import partial
+from itertools import chain
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+import av
+import numpy as np
+from mmengine.utils import ProgressBar, mkdir_or_exist
+
+VIDEO_EXTS = ('.mp4', '.mkv', '.webm')  # in order of preference
+SUBSETS = {'training': 'train', 'validation': 'val'}
+REFERENCE = dict(train=15232, val=7555, classes=200)
+SEEK_AFTER = 10.0  # seconds: later first segments are reached by seeking
+SEEK_MARGIN = 1.0  # seconds before the first frame needed
+MAX_SHOWN = 10  # ids / segments shown in one message
+
+
+class ANetError(Exception):
+    """A problem with the input data, reported to the user without trace."""
+
+
+class Segment(NamedTuple):
+    """One annotated segment of a video."""
+    index: int  # k: position in the video's annotation list
+    start: float  # seconds
+    end: float
+    label: str
+
+
+@dataclass
+class Video:
+    """A training or validation video of the annotation file."""
+    video_id: str
+    split: str  # 'train' or 'val'
+    duration: float  # seconds, from the annotation file
+    segments: List[Segment]
+    path: Optional[str] = None  # the downloaded file, if found
+
+
+@dataclass
+class Job:
+    """The clips still to cut from one video."""
+    video_id: str
+    path: str
+    duration: float
+    clips: List[Tuple[str, Segment]]  # (output path, segment)
+
+
+class Result(NamedTuple):
+    """What became of the clips of one job."""
+    video_id: str
+    written: int
+    short: List[str]  # '<id>_<k> (<n> frames)' of the skipped segments
+    error: Optional[str]
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse and check the command line."""
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        'annotation_json',
+        metavar='ANNOTATION_JSON',
+        help='activity_net.v1-3.min.json')
+    parser.add_argument(
+        'video_root', metavar='VIDEO_ROOT', help='the downloaded videos')
+    parser.add_argument(
+        'out_dir', metavar='OUT_DIR', help='where the clips and lists go')
+    parser.add_argument(
+        '--min-frames',
+        type=int,
+        default=16,
+        metavar='N',
+        help='shortest segment kept, in frames')
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=1,
+        metavar='N',
+        help='processes cutting videos')
+    args = parser.parse_args()
+    if args.min_frames < 1:
+        parser.error('--min-frames must be >= 1')
+    if args.workers < 1:
+        parser.error('--workers must be >= 1')
+    return args
+
+
+def read_annotations(path: str) -> List[Video]:
+    """The training and validation videos with their segments."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except OSError as err:
+        raise ANetError(f'cannot read {path}: {err}') from None
+    except ValueError as err:
+        raise ANetError(f'{path} is not JSON: {err}') from None
+    database = data.get('database') if isinstance(data, dict) else None
+    if not isinstance(database, dict):
+        raise ANetError(f'{path} has no "database" object (expected '
+                        'ActivityNet\'s activity_net.v1-3.min.json)')
+    videos = []
+    for video_id, entry in database.items():
+        where = f'{path}: video {video_id}'
+        if not isinstance(entry, dict) or 'subset' not in entry:
+            raise ANetError(f'{where}: no "subset"')
+        if entry['subset'] not in SUBSETS:
+            continue  # testing: no labels
+        segments = []
+        for k, ann in enumerate(entry.get('annotations', [])):
+            try:
+                start, end = (float(t) for t in ann['segment'])
+                label = ann['label']
+                if not isinstance(label, str) or not label:
+                    raise ValueError
+            except (KeyError, TypeError, ValueError):
+                raise ANetError(f'{where}: annotation {k} is not '
+                                '{"segment": [start, end], "label": '
+                                f'"<class>"}}: {ann}') from None
+            segments.append(Segment(k, start, end, label))
+        try:
+            duration = float(entry.get('duration', 0))
+        except (TypeError, ValueError):
+            raise ANetError(f'{where}: bad duration '
+                            f'{entry.get("duration")!r}') from None
+        videos.append(
+            Video(video_id, SUBSETS[entry['subset']], duration, segments))
+    if not videos:
+        raise ANetError(f'{path} has no training or validation video')
+    return sorted(videos, key=lambda v: v.video_id)
+
+
+def find_videos(root: str, videos: List[Video]) -> List[Video]:
+    """Fill in ``path`` of the videos found under ``root``; returns the
+    videos that have none."""
+    if not osp.isdir(root):
+        raise ANetError(f'VIDEO_ROOT {root} is not a folder')
+    files: Dict[str, List[Tuple[int, str]]] = {}
+    for folder, _, names in os.walk(root, followlinks=True):
+        for name in names:
+            stem, ext = osp.splitext(name)
+            if ext.lower() in VIDEO_EXTS and not name.startswith('.'):
+                files.setdefault(stem, []).append(
+                    (VIDEO_EXTS.index(ext.lower()), osp.join(folder, name)))
+    missing = []
+    for video in videos:
+        found = files.get(f'v_{video.video_id}') or files.get(video.video_id)
+        if found:
+            video.path = min(found)[1]
+        else:
+            missing.append(video)
+    return missing
+
+
+def frame_span(segment: Segment, fps: Fraction,
+               num_frames: int) -> Tuple[int, int]:
+    """Frames [first, stop) of a segment, clamped to the video."""
+    first = min(max(round(segment.start * fps), 0), num_frames)
+    stop = min(max(round(segment.end * fps), first), num_frames)
+    return first, stop
+
+
+def video_encoder() -> str:
+    """libx264 where this PyAV build has it, MPEG-4 part 2 otherwise."""
+    try:
+        av.codec.Codec('libx264', 'w')
+        return 'libx264'
+    except (av.error.FFmpegError, ValueError):
+        return 'mpeg4'
+
+
+class Sound(NamedTuple):
+    """The whole sound track of a video, mono."""
+    samples: np.ndarray  # float32
+    rate: int
+    start: float  # time of the first sample, in seconds
+
+
+def decode_sound(path: str) -> Optional[Sound]:
+    """The first audio stream downmixed to mono, or ``None`` without one."""
+    with av.open(path) as container:
+        if not container.streams.audio:
+            return None
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate or stream.rate
+        resampler = av.AudioResampler(format='fltp', layout='mono', rate=rate)
+        chunks, start = [], None
+        for frame in container.decode(stream):
+            if start is None:
+                start = frame.time or 0.0
+            chunks += [c.to_ndarray()[0] for c in resampler.resample(frame)]
+        chunks += [c.to_ndarray()[0] for c in resampler.resample(None)]
+    if not chunks:
+        return None
+    return Sound(np.concatenate(chunks).astype(np.float32), rate, start)
+
+
+def sound_between(sound: Sound, lo: int, hi: int) -> np.ndarray:
+    """Samples ``lo`` to ``hi`` of the track, silence outside it."""
+    out = np.zeros(max(hi - lo, 0), np.float32)
+    src_lo, src_hi = max(lo, 0), min(hi, len(sound.samples))
+    if src_hi > src_lo:
+        out[src_lo - lo:src_hi - lo] = sound.samples[src_lo:src_hi]
+    return out
+
+
+class ClipWriter:
+    """Encodes the frames [first, stop) of a video (and their sound) into
+    ``path``, through a temporary file.
+
+    Frames are placed by their index in the video; a gap repeats the previous
+    frame and a second frame for the same index is dropped, so the clip has a
+    constant frame rate and its sound stays in step.
+    """
+
+    def __init__(self, path: str, first: int, stop: int, fps: Fraction,
+                 size: Tuple[int, int], t0: float, sound: Optional[Sound],
+                 codec: str):
+        self.path, self.first, self.stop, self.fps = path, first, stop, fps
+        self.sound, self.count, self.samples = sound, 0, 0
+        if sound is not None:  # the track's sample at the clip's start
+            self.offset = round(
+                (t0 + first / fps - sound.start) * sound.rate)
+        self.tmp = f'{path}.{os.getpid()}.tmp'
+        self.out = av.open(self.tmp, 'w', format='mp4')
+        self.closed = False
+        self.video = self.out.add_stream(codec, rate=fps)
+        # yuv420p needs even sizes: scaled by at most a pixel
+        self.video.width, self.video.height = (size[0] - size[0] % 2,
+                                               size[1] - size[1] % 2)
+        self.video.pix_fmt = 'yuv420p'
+        if codec == 'libx264':
+            self.video.options = {'preset': 'veryfast', 'crf': '20'}
+        else:
+            self.video.bit_rate = 4_000_000
+        self.audio = None
+        if sound is not None:
+            self.audio = self.out.add_stream('aac', rate=sound.rate)
+            self.audio.layout = 'mono'
+
+    def add(self, index: int, frame: av.VideoFrame) -> None:
+        """Encode ``frame`` as frame ``index`` of the video (and before it,
+        once more the previous one for each index skipped)."""
+        while self.count <= index - self.first:
+            frame.pts, frame.time_base = self.count, 1 / self.fps
+            self.out.mux(self.video.encode(frame))
+            self.count += 1
+            if self.audio is not None:  # the sound up to the frame's end
+                total = round(self.count / self.fps * self.sound.rate)
+                chunk = sound_between(self.sound, self.offset + self.samples,
+                                      self.offset + total)
+                if len(chunk):
+                    audio = av.AudioFrame.from_ndarray(
+                        chunk[None], format='fltp', layout='mono')
+                    audio.sample_rate, audio.pts = self.sound.rate, self.samples
+                    self.out.mux(self.audio.encode(audio))
+                    self.samples += len(chunk)
+
+    def finish(self, min_frames: int) -> int:
+        """Close the clip; keep it if it has ``min_frames`` frames."""
+        try:
+            self.out.mux(self.video.encode(None))
+            if self.audio is not None:
+                self.out.mux(self.audio.encode(None))
+            self.out.close()
+            self.closed = True
+            if self.count >= min_frames:
+                os.replace(self.tmp, self.path)
+        finally:
+            self.abort()
+        return self.count
+
+    def abort(self) -> None:
+        """Drop the clip."""
+        if not self.closed:
+            self.closed = True
+            self.out.close()
+        if osp.exists(self.tmp):
+            os.remove(self.tmp)
+
+
+def decode_video(path: str, fps: Fraction, t0: float,
+                 first: int) -> Iterator[Tuple[int, av.VideoFrame]]:
+    """(index, frame) of the video frames from frame ``first`` on (and
+    possibly a few before), seeking when ``first`` is far into the video."""
+    seek = first / fps > SEEK_AFTER
+    while True:
+        with av.open(path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = 'AUTO'
+            if seek:
+                target = t0 + first / fps - SEEK_MARGIN
+                container.seek(
+                    int(target / stream.time_base), stream=stream)
+            frames = container.decode(stream)
+            index = -1
+            head = next(frames, None)
+            if seek and (head is None or head.time is None or round(
+                    (head.time - t0) * fps) > first):
+                seek = False  # landed after the first frame: decode it all
+                continue
+            for frame in chain([head] if head else [], frames):
+                if frame.time is None:
+                    index += 1
+                else:
+                    index = round((frame.time - t0) * fps)
+                yield index, frame
+            return
+
+
+def cut_video(job: Job, min_frames: int, codec: str) -> Result:
+    """Cut the clips of one video; never raises for a bad video."""
+    writers: List[ClipWriter] = []
+    short, written = [], 0
+    try:
+        with av.open(job.path) as container:
+            if not container.streams.video:
+                raise ANetError('no video stream')
+            stream = container.streams.video[0]
+            fps = stream.average_rate or stream.guessed_rate
+            if not fps:
+                raise ANetError('unknown frame rate')
+            fps = Fraction(fps)
+            t0 = float(stream.start_time * stream.time_base
+                       ) if stream.start_time is not None else 0.0
+            if stream.duration:
+                duration = float(stream.duration * stream.time_base)
+            elif container.duration:
+                duration = container.duration / av.time_base - t0
+            else:
+                duration = job.duration
+            size = (stream.codec_context.width, stream.codec_context.height)
+        num_frames = max(round(duration * fps), 0)
+        spans = []
+        for path, segment in job.clips:
+            first, stop = frame_span(segment, fps, num_frames)
+            if stop - first < min_frames:
+                short.append(f'{job.video_id}_{segment.index} '
+                             f'({stop - first} frames)')
+            else:
+                spans.append((first, stop, path))
+        if not spans:
+            return Result(job.video_id, 0, short, None)
+        sound = decode_sound(job.path)
+        spans.sort()
+        todo, last = list(spans), max(stop for _, stop, _ in spans)
+        for index, frame in decode_video(job.path, fps, t0, spans[0][0]):
+            if index >= last:
+                break
+            for writer in [w for w in writers if index >= w.stop]:
+                writers.remove(writer)
+                written += finish(writer, min_frames, job, short)
+            while todo and todo[0][0] <= index:
+                first, stop, path = todo.pop(0)
+                if index < stop:
+                    writers.append(
+                        ClipWriter(path, first, stop, fps, size, t0, sound,
+                                   codec))
+                else:  # no frame of the video falls in it
+                    short.append(f'{osp.basename(path)[:-4]} (0 frames)')
+            for writer in writers:
+                writer.add(index, frame)
+        for writer in writers:
+            written += finish(writer, min_frames, job, short)
+        writers = []
+        for first, stop, path in todo:  # the video ended before them
+            short.append(f'{osp.basename(path)[:-4]} (0 frames)')
+    except Exception as err:  # a broken download must not stop the run
+        for writer in writers:
+            writer.abort()
+        return Result(job.video_id, written, short,
+                      f'{job.path}: {type(err).__name__}: {err}')
+    return Result(job.video_id, written, short, None)
+
+
+def finish(writer: ClipWriter, min_frames: int, job: Job,
+           short: List[str]) -> int:
+    """Close a clip; 1 if it was kept, 0 (and noted as short) if not."""
+    count = writer.finish(min_frames)
+    if count >= min_frames:
+        return 1
+    short.append(f'{osp.basename(writer.path)[:-4]} ({count} frames)')
+    return 0
+
+
+def run_jobs(jobs: List[Job], min_frames: int,
+             workers: int) -> Tuple[int, List[str], List[str]]:
+    """Cut all clips; returns the number written, the short segments and
+    the errors of the videos that failed."""
+    codec = video_encoder()
+    print(f'cutting {sum(len(j.clips) for j in jobs)} segments of '
+          f'{len(jobs)} videos (video codec {codec}, audio aac)')
+    cut = partial(cut_video, min_frames=min_frames, codec=codec)
+    progress = ProgressBar(len(jobs))
+    written, short, errors = 0, [], []
+    with (multiprocessing.Pool(workers)
+          if workers > 1 else nullcontext()) as pool:
+        results = pool.imap_unordered(cut, jobs) if pool else map(cut, jobs)
+        for result in results:
+            written += result.written
+            short += result.short
+            if result.error:
+                errors.append(result.error)
+                print(f'\nwarning: {result.error}', file=sys.stderr)
+            progress.update()
+    print()
+    return written, sorted(short), sorted(errors)
+
+
+def write_lines(path: str, lines: List[str]) -> None:
+    """Write a text file atomically, one line per entry."""
+    tmp = f'{path}.{os.getpid()}.tmp'
+    with open(tmp, 'w') as f:
+        f.write(''.join(line + '\n' for line in lines))
+    os.replace(tmp, path)
+
+
+def shown(items: List[str]) -> str:
+    """The first few items, for a message."""
+    return ', '.join(items[:MAX_SHOWN]) + (', ...'
+                                           if len(items) > MAX_SHOWN else '')
+
+
+def main() -> None:
+    """Find the videos, cut the segments and write the lists."""
+    args = parse_args()
+    try:
+        videos = read_annotations(args.annotation_json)
+        missing = find_videos(args.video_root, videos)
+        if len(missing) == len(videos):
+            raise ANetError(
+                f'none of the {len(videos)} training and validation videos '
+                f'is in {args.video_root} (looked for v_<id> or <id> with '
+                f'extension {" ".join(VIDEO_EXTS)})')
+    except ANetError as err:
+        sys.exit(f'error: {err}')
+    classes = sorted({s.label for v in videos for s in v.segments})
+    label = {c: i for i, c in enumerate(classes)}
+    clip_dir = osp.join(args.out_dir, 'clips')
+    mkdir_or_exist(clip_dir)
+    for name in os.listdir(clip_dir):  # left by a killed run
+        if name.endswith('.tmp'):
+            os.remove(osp.join(clip_dir, name))
+
+    missing_file = osp.join(args.out_dir, 'missing_videos.txt')
+    if missing:
+        write_lines(missing_file, [v.video_id for v in missing])
+        print(
+            f'warning: skipped {len(missing)} of {len(videos)} videos that '
+            f'are not in {args.video_root} ({missing_file}): '
+            f'{shown([v.video_id for v in missing])}',
+            file=sys.stderr)
+    elif osp.exists(missing_file):
+        os.remove(missing_file)
+    found = [v for v in videos if v.path]
+
+    jobs, kept = [], 0
+    for video in found:
+        job = Job(video.video_id, video.path, video.duration, [])
+        for segment in video.segments:
+            path = osp.join(clip_dir, f'{video.video_id}_{segment.index}.mp4')
+            if osp.isfile(path):
+                kept += 1
+            else:
+                job.clips.append((path, segment))
+        if job.clips:
+            jobs.append(job)
+    written, short, errors = run_jobs(jobs, args.min_frames,
+                                      args.workers) if jobs else (0, [], [])
+
+    lists: Dict[str, List[str]] = {split: [] for split in SUBSETS.values()}
+    for video in found:
+        for segment in video.segments:
+            name = f'{video.video_id}_{segment.index}.mp4'
+            if osp.isfile(osp.join(clip_dir, name)):
+                lists[video.split].append(f'{name} {label[segment.label]}')
+    for split, lines in lists.items():
+        write_lines(
+            osp.join(args.out_dir, f'activitynet_{split}_segments.txt'),
+            lines)
+    write_lines(osp.join(args.out_dir, 'classes.txt'), classes)
+
+    total = sum(len(v.segments) for v in videos)
+    print(f'{len(videos)} training/validation videos with {total} '
+          f'segments in {args.annotation_json}; {len(found)} videos found, '
+          f'{len(missing)} missing')
+    print(f'clips: {written} written, {kept} already there')
+    if short:
+        print(f'skipped {len(short)} segment(s) shorter than '
+              f'{args.min_frames} frames in the video: {shown(short)}')
+    if errors:
+        print(
+            f'warning: {len(errors)} video(s) could not be cut; their '
+            'segments are left out of the lists:\n  ' + '\n  '.join(errors),
+            file=sys.stderr)
+    print(f'{len(lists["train"])} train and {len(lists["val"])} val segments, '
+          f'{len(classes)} classes (reference: {REFERENCE["train"]:,} / '
+          f'{REFERENCE["val"]:,}, {REFERENCE["classes"]} classes)')
+    print(f'lists written to {args.out_dir}; clips in {clip_dir}')
+
+
+if __name__ == '__main__':
+    main()
