@@ -39,7 +39,6 @@ every run from the clips that exist.
 """
 import argparse
 import json
-import math
 import multiprocessing
 import os
 import os.path as osp
@@ -120,13 +119,13 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=16,
         metavar='N',
-        help='shortest segment kept, in frames')
+        help='shortest segment kept, in frames (default: 16)')
     parser.add_argument(
         '--workers',
         type=int,
         default=1,
         metavar='N',
-        help='processes cutting videos')
+        help='processes cutting videos (default: 1)')
     args = parser.parse_args()
     if args.min_frames < 1:
         parser.error('--min-frames must be >= 1')
@@ -257,9 +256,9 @@ class ClipWriter:
     """Encodes the frames [first, stop) of a video (and their sound) into
     ``path``, through a temporary file.
 
-    Frames are placed by their index in the video; a gap repeats the previous
-    frame and a second frame for the same index is dropped, so the clip has a
-    constant frame rate and its sound stays in step.
+    Frames are placed by their index in the video: a frame after a gap is
+    repeated to fill it and a second frame for the same index is dropped, so
+    the clip has a constant frame rate and its sound stays in step.
     """
 
     def __init__(self, path: str, first: int, stop: int, fps: Fraction,
@@ -273,6 +272,15 @@ class ClipWriter:
         self.tmp = f'{path}.{os.getpid()}.tmp'
         self.out = av.open(self.tmp, 'w', format='mp4')
         self.closed = False
+        try:
+            self._add_streams(fps, size, codec)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _add_streams(self, fps: Fraction, size: Tuple[int, int],
+                     codec: str) -> None:
+        """The video stream and, if there is sound, the audio stream."""
         self.video = self.out.add_stream(codec, rate=fps)
         # yuv420p needs even sizes: scaled by at most a pixel
         self.video.width, self.video.height = (size[0] - size[0] % 2,
@@ -283,13 +291,13 @@ class ClipWriter:
         else:
             self.video.bit_rate = 4_000_000
         self.audio = None
-        if sound is not None:
-            self.audio = self.out.add_stream('aac', rate=sound.rate)
+        if self.sound is not None:
+            self.audio = self.out.add_stream('aac', rate=self.sound.rate)
             self.audio.layout = 'mono'
 
     def add(self, index: int, frame: av.VideoFrame) -> None:
-        """Encode ``frame`` as frame ``index`` of the video (and before it,
-        once more the previous one for each index skipped)."""
+        """Encode ``frame`` as frame ``index`` of the video (and as each
+        frame of a gap before it)."""
         while self.count <= index - self.first:
             frame.pts, frame.time_base = self.count, 1 / self.fps
             self.out.mux(self.video.encode(frame))
@@ -301,7 +309,8 @@ class ClipWriter:
                 if len(chunk):
                     audio = av.AudioFrame.from_ndarray(
                         chunk[None], format='fltp', layout='mono')
-                    audio.sample_rate, audio.pts = self.sound.rate, self.samples
+                    audio.sample_rate = self.sound.rate
+                    audio.pts = self.samples
                     self.out.mux(self.audio.encode(audio))
                     self.samples += len(chunk)
 
@@ -398,7 +407,7 @@ def cut_video(job: Job, min_frames: int, codec: str) -> Result:
                 break
             for writer in [w for w in writers if index >= w.stop]:
                 writers.remove(writer)
-                written += finish(writer, min_frames, job, short)
+                written += finish(writer, min_frames, short)
             while todo and todo[0][0] <= index:
                 first, stop, path = todo.pop(0)
                 if index < stop:
@@ -410,7 +419,7 @@ def cut_video(job: Job, min_frames: int, codec: str) -> Result:
             for writer in writers:
                 writer.add(index, frame)
         for writer in writers:
-            written += finish(writer, min_frames, job, short)
+            written += finish(writer, min_frames, short)
         writers = []
         for first, stop, path in todo:  # the video ended before them
             short.append(f'{osp.basename(path)[:-4]} (0 frames)')
@@ -422,8 +431,7 @@ def cut_video(job: Job, min_frames: int, codec: str) -> Result:
     return Result(job.video_id, written, short, None)
 
 
-def finish(writer: ClipWriter, min_frames: int, job: Job,
-           short: List[str]) -> int:
+def finish(writer: ClipWriter, min_frames: int, short: List[str]) -> int:
     """Close a clip; 1 if it was kept, 0 (and noted as short) if not."""
     count = writer.finish(min_frames)
     if count >= min_frames:

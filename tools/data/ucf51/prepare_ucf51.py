@@ -93,19 +93,20 @@ def parse_args() -> argparse.Namespace:
         type=int,
         default=1,
         choices=(1, 2, 3),
-        help='official train/test split')
+        help='official train/test split (default: 1)')
     parser.add_argument(
         '--workers',
         type=int,
         default=1,
         metavar='N',
-        help='processes opening videos')
+        help='processes opening videos (default: 1)')
     parser.add_argument(
         '--expect-classes',
         type=int,
         default=PAPER['classes'],
         metavar='N',
-        help='warn when the number of classes with sound differs')
+        help='warn when the number of classes with sound differs '
+        '(default: 51, the paper\'s)')
     args = parser.parse_args()
     if args.workers < 1:
         parser.error('--workers must be >= 1')
