@@ -60,7 +60,7 @@ if not osp.isdir(osp.join(GRID, 'videos')):
                        'repository)')
 
 TEACHER_CFG = osp.join(
-    ROOT, 'configs/audio_teacher/tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py')
+    ROOT, 'configs/audio_teacher/tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py')
 
 
 @pytest.fixture(scope='session')

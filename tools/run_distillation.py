@@ -30,7 +30,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SETUPS = {
     'synthetic': dict(
         teacher='configs/audio_teacher/'
-        'tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py',
+        'tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py',
         student='configs/student_only/'
         'student_r2plus1d-tiny_1xb8-20e_synthetic-av.py',
         distill='configs/mnf_csc/'

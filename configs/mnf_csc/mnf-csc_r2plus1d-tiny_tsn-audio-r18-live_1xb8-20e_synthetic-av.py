@@ -1,11 +1,11 @@
 # As the precomputed-feature config, with the audio teacher run live on each
 # clip's spectrogram in the batch (features cached per clip and view, so
 # later epochs skip the teacher). Give the teacher's checkpoint:
-#   --cfg-options model.teacher.checkpoint=work_dirs/<teacher run>/epoch_15.pth
+#   --cfg-options model.teacher.checkpoint=work_dirs/<teacher run>/epoch_5.pth
 _base_ = ['./mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py']
 
 teacher_config = 'configs/audio_teacher/' \
-    'tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py'
+    'tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py'
 audio_root = 'data/synthetic_av/audio_logmel'
 
 model = dict(

@@ -1,6 +1,6 @@
 # MNF + CSC on the generated clips (tools/data/synthetic): runs on a CPU in
 # minutes. The teacher features are the 512-d embeddings of the audio
-# teacher configs/audio_teacher/tsn-audio_r18_1xb16-15e_synthetic-av-logmel.py
+# teacher configs/audio_teacher/tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py
 # (tools/extract_teacher_features.py). Same losses and optimizer as the
 # reference configs.
 _base_ = [
