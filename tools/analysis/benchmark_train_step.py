@@ -2,8 +2,9 @@
 """Time one training iteration (forward, backward, optimizer step) of
 several configs on the same batch, in one process.
 
-The batch is loaded once from the first config's training set (so data
-loading is not timed) and fed to every model; each model is warmed up first.
+Each model gets the same clips (the first ``--batch-size`` of its config's
+training set, through that config's pipeline), loaded once, so data loading
+is not timed; each model is warmed up first.
 Prints milliseconds per iteration (mean +- std) and the ratio to the first
 config, e.g. the distiller against its student trained alone.
 """
@@ -82,9 +83,9 @@ def main() -> None:
     batch_size = args.batch_size or cfgs[0].train_dataloader.batch_size
     results = []
     with DefaultScope.overwrite_default_scope('mmxkd'):
-        batch = load_batch(cfgs[0], batch_size)
         for path, cfg in zip(args.configs, cfgs):
             print(f'timing {path}')
+            batch = load_batch(cfg, batch_size)
             results.append((path, np.array(time_config(cfg, batch, args))))
     print(f'\ntrain step on {args.device}, batch {batch_size}, '
           f'{args.iters} iterations after {args.warmup} warm-up '
