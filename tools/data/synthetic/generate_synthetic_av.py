@@ -11,7 +11,7 @@ half a tone of no class (irrelevant sound). Validation clips are clean.
 
 Layout written under OUT_DIR::
 
-    videos/{train,val}/clip_XXXXX.mp4
+    videos/{train,val}/clip_<5-digit index>.mp4
     train.txt, val.txt        # "<video> <label>" (MMAction2's list format)
     noisy_train.txt           # "<video> mismatched|irrelevant"
     classes.txt
