@@ -6,6 +6,9 @@ import os.path as osp
 
 import numpy as np
 
+# marks the temporary files of save_npy_atomic: <name>.npy.tmp-<pid>
+TMP_MARK = '.tmp-'
+
 
 def _load_checked(path: str, ndim: int, what: str) -> np.ndarray:
     if not osp.isfile(path):
@@ -37,9 +40,16 @@ def load_spectrogram(path: str) -> np.ndarray:
 
 def save_npy_atomic(path: str, array: np.ndarray) -> None:
     """Write ``array`` to ``path`` so that a killed process leaves either the
-    old file or the complete new one, never a truncated file."""
+    old file or the complete new one, never a truncated file: the data goes
+    to ``<path>.tmp-<pid>``, is synced to disk and renamed."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp-{os.getpid()}'
-    with open(tmp, 'wb') as f:
-        np.save(f, array)
-    os.replace(tmp, path)
+    tmp = f'{path}{TMP_MARK}{os.getpid()}'
+    try:
+        with open(tmp, 'wb') as f:
+            np.save(f, array)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)

@@ -58,10 +58,11 @@ import librosa
 import numpy as np
 from mmengine.utils import ProgressBar
 
+from mmxkd.datasets.npy_io import TMP_MARK, save_npy_atomic
+
 DEFAULT_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.mpg', '.mpeg',
                 '.flv', '.m4v')
 LOG_OFFSET = 1e-6
-TMP_MARK = '.tmp-'
 
 
 class MelParams(NamedTuple):
@@ -245,28 +246,13 @@ def log_mel(audio: np.ndarray, params: MelParams) -> np.ndarray:
     return np.ascontiguousarray(np.log(mel + LOG_OFFSET).T, dtype=np.float32)
 
 
-def save_atomic(path: str, array: np.ndarray) -> None:
-    """Write ``array`` to ``path`` through a temporary file and a rename."""
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    tmp = f'{path}{TMP_MARK}{os.getpid()}'
-    try:
-        with open(tmp, 'wb') as f:
-            np.save(f, array)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-
-
 def process(job: Job, params: MelParams) -> Result:
     """Compute and save the feature of one video; errors become results."""
     try:
         feat = log_mel(decode_audio(job.video, params.sample_rate), params)
         if not np.isfinite(feat).all():
             raise ValueError('the features are not finite')
-        save_atomic(job.out, feat)
+        save_npy_atomic(job.out, feat)
     except Exception as e:  # report every video's problem, then go on
         return Result(job, f'{type(e).__name__}: {e}')
     return Result(job)

@@ -54,6 +54,8 @@ import av
 import numpy as np
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
+from mmxkd.utils.video_io import video_encoder
+
 VIDEO_EXTS = ('.mp4', '.mkv', '.webm')  # in order of preference
 SUBSETS = {'training': 'train', 'validation': 'val'}
 REFERENCE = dict(train=15232, val=7555, classes=200)
@@ -206,15 +208,6 @@ def frame_span(segment: Segment, fps: Fraction,
     first = min(max(round(segment.start * fps), 0), num_frames)
     stop = min(max(round(segment.end * fps), first), num_frames)
     return first, stop
-
-
-def video_encoder() -> str:
-    """libx264 where this PyAV build has it, MPEG-4 part 2 otherwise."""
-    try:
-        av.codec.Codec('libx264', 'w')
-        return 'libx264'
-    except (av.error.FFmpegError, ValueError):
-        return 'mpeg4'
 
 
 class Sound(NamedTuple):

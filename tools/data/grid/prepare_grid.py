@@ -56,6 +56,8 @@ import av
 import numpy as np
 from mmengine.utils import ProgressBar, mkdir_or_exist
 
+from mmxkd.utils.video_io import video_encoder
+
 SLOTS = ('command', 'colour', 'preposition', 'letter', 'digit', 'adverb')
 VOCAB: Dict[str, Tuple[str, ...]] = {
     'command': ('bin', 'lay', 'place', 'set'),
@@ -397,15 +399,6 @@ def frame_span(start: int, end: int, fps: Fraction, num_frames: int,
         shift = max(0, -first) - max(0, stop - num_frames)
         first, stop = max(first + shift, 0), min(stop + shift, num_frames)
     return first, stop
-
-
-def video_encoder() -> str:
-    """libx264 where this PyAV build has it, MPEG-4 part 2 otherwise."""
-    try:
-        av.codec.Codec('libx264', 'w')
-        return 'libx264'
-    except (av.error.FFmpegError, ValueError):
-        return 'mpeg4'
 
 
 class Decoded(NamedTuple):
