@@ -27,7 +27,9 @@ setup(
     'an OpenMMLab (MMAction2) extension',
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('configs', 'tools', 'tests')),
+    packages=find_packages(
+        exclude=('configs', 'configs.*', 'tools', 'tools.*', 'tests',
+                 'tests.*')),
     python_requires='>=3.9',
     # torch / torchvision are not listed: tools/install.sh installs a
     # matching pair; `import mmxkd` checks it.

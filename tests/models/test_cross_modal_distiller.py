@@ -178,8 +178,8 @@ def test_loss_keys_and_values():
 
 
 def test_unknown_distill_loss_key_raises():
-    with pytest.raises(ValueError, match='loss_kd'):
-        build_distiller(dict(loss_kd=dict(type='CSCLoss')))
+    with pytest.raises(ValueError, match='loss_unknown'):
+        build_distiller(dict(loss_unknown=dict(type='CSCLoss')))
 
 
 def test_subset_of_losses_is_an_ablation():
@@ -345,6 +345,10 @@ def test_predict_runs_the_student_alone():
         torch.testing.assert_close(result.pred_score.sum(), torch.tensor(1.0))
         torch.testing.assert_close(result.pred_score, score)
     assert [r.gt_label.item() for r in results] == [0, 2]
+    # the clip-averaged pooled feature, for retrieval
+    pooled = backbone_feats.mean(dim=(2, 3, 4)).view(2, 2, STUDENT_DIM)
+    for result, feat in zip(results, pooled.mean(dim=1)):
+        torch.testing.assert_close(result.pred_feat, feat)
 
 
 def test_tensor_mode_returns_student_features():

@@ -238,3 +238,17 @@ def test_gradients_flow_into_both_features():
     build()(v, z, torch.tensor([0, 1, 1, 2, 0, 2]), cos).backward()
     assert v.grad.abs().sum() > 0
     assert z.grad.abs().sum() > 0
+
+
+def test_multi_hot_positives_are_jaccard_overlaps():
+    from mmxkd.models.losses import CSCLoss
+    tags = torch.tensor([[1, 1, 0], [0, 1, 0], [0, 0, 0], [1, 1, 0]])
+    weights = CSCLoss.positive_weights(tags)
+    expected = torch.tensor([[1, 0.5, 0, 1], [0.5, 1, 0, 0.5], [0, 0, 1, 0],
+                             [1, 0.5, 0, 1]])
+    torch.testing.assert_close(weights, expected)
+    # one tag per clip: the same as class equality
+    one_hot = torch.eye(3)[torch.tensor([0, 2, 0])]
+    torch.testing.assert_close(
+        CSCLoss.positive_weights(one_hot),
+        CSCLoss.positive_weights(torch.tensor([0, 2, 0])))

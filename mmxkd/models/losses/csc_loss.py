@@ -20,6 +20,10 @@ class CSCLoss(nn.Module):
     clamp keeps ``tau`` positive for features that can be negative and
     changes nothing for the reference's post-ReLU features.
 
+    For multi-label (tagging) targets, ``M_ij`` is the Jaccard overlap of the
+    two label sets (our extension; it equals ``[y_i == y_j]`` for one label
+    per clip), so clips sharing more tags pull harder.
+
     Args:
         threshold (float): The base temperature ``t``. Defaults to 0.07.
         adaptive_temperature (bool): Per-pair temperature from the
@@ -29,7 +33,7 @@ class CSCLoss(nn.Module):
     Shapes:
         - student_feat ``v``: (N, D)
         - calibrated_feat ``z``: (N, D)
-        - labels: (N, )
+        - labels: (N, ) class indices, or (N, C) multi-hot
         - teacher_student_cos: (N, N), ``cos(v_i, a_hat_j)``; required when
           ``adaptive_temperature``, ignored otherwise.
         - output: a scalar.
@@ -70,7 +74,17 @@ class CSCLoss(nn.Module):
         else:
             temperature = self.threshold
         log_prob = F.log_softmax(similarity / temperature, dim=1)
-        positives = (labels.view(-1, 1) == labels.view(1, -1)).to(
-            log_prob.dtype)
+        positives = self.positive_weights(labels).to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
         return self.loss_weight * loss.mean()
+
+    @staticmethod
+    def positive_weights(labels: Tensor) -> Tensor:
+        """``M`` (N, N): label equality, or Jaccard overlap of multi-hot
+        labels; the diagonal always counts."""
+        if labels.dim() == 1:
+            return (labels.view(-1, 1) == labels.view(1, -1)).float()
+        tags = (labels > 0).float()
+        shared = tags @ tags.t()
+        union = tags.sum(1, keepdim=True) + tags.sum(1) - shared
+        return (shared / union.clamp(min=1)).fill_diagonal_(1)

@@ -80,6 +80,14 @@ class NetworkTeacher(nn.Module):
             data['inputs'], stage='backbone')
         return to_tokens(feats, kwargs.get('num_segs')).mean(dim=1)
 
+    def classify(self, teacher_feat: Tensor) -> Tensor:
+        """The teacher's logits for its features (its head's ``fc_cls``)."""
+        fc_cls = getattr(getattr(self.model, 'cls_head', None), 'fc_cls', None)
+        if fc_cls is None:
+            raise ValueError('logit distillation needs a teacher whose '
+                             'cls_head has a linear fc_cls')
+        return fc_cls(teacher_feat)
+
     def forward(self, inputs: Tensor, data_samples: SampleList) -> Tensor:
         keys = [self._key(sample) for sample in data_samples]
         feats: List[Optional[Tensor]] = [self._cached(key) for key in keys]

@@ -7,6 +7,7 @@ from mmaction.utils import SampleList
 from torch import Tensor
 
 from mmxkd.registry import MODELS
+from .teacher_classifier import load_teacher_classifier
 
 
 @MODELS.register_module()
@@ -23,15 +24,33 @@ class PrecomputedTeacher(nn.Module):
             fails with the clip's name.
         key (str): Field of the data samples holding the feature. Defaults to
             ``'teacher_feat'``.
+        classifier (dict, optional): The teacher's own classifier, for logit
+            distillation (``classify``): ``dict(checkpoint=..., num_classes=...,
+            prefix='cls_head.fc_cls')`` loads the linear layer ``prefix`` of
+            the teacher's checkpoint, the layer that sees these features.
 
     Shapes:
         - output: (N, Da), on the device (and floating dtype) of ``inputs``.
+        - ``classify``: (N, Da) -> (N, C) logits.
     """
 
-    def __init__(self, feat_dim: int, key: str = 'teacher_feat') -> None:
+    def __init__(self,
+                 feat_dim: int,
+                 key: str = 'teacher_feat',
+                 classifier: Optional[dict] = None) -> None:
         super().__init__()
         self.feat_dim = feat_dim
         self.key = key
+        self.classifier = None if classifier is None else \
+            load_teacher_classifier(feat_dim=feat_dim, **classifier)
+
+    def classify(self, teacher_feat: Tensor) -> Tensor:
+        """The teacher's logits for its features."""
+        if self.classifier is None:
+            raise ValueError(
+                'logit distillation needs the teacher classifier: set '
+                "model.teacher.classifier=dict(checkpoint=..., num_classes=...)")
+        return self.classifier(teacher_feat)
 
     def forward(self, inputs: Tensor,
                 data_samples: Optional[SampleList]) -> Tensor:

@@ -1,0 +1,128 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.dist import all_gather
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+
+
+@MODELS.register_module()
+class CRDLoss(nn.Module):
+    """Contrastive Representation Distillation (Tian et al., ICLR 2020).
+
+    Student and teacher features are embedded (a learned linear map each,
+    then L2-normalised) into a shared space; each modality keeps a memory
+    bank of every training clip's embedding. For a clip, the other
+    modality's bank entry of the same clip is the positive and
+    ``num_negatives`` entries drawn uniformly are the negatives; the
+    NCE loss of the paper is applied both ways (student anchor against the
+    teacher bank and teacher anchor against the student bank) and summed.
+    Scores are ``exp(f . m / T) / Z`` with ``Z`` estimated once, on the first
+    batch, as in the paper's code. Banks move towards new embeddings with
+    ``momentum``. The defaults are the paper's (128-d embedding, 16384
+    negatives, T = 0.07, momentum 0.5, weight 0.8).
+
+    Memory updates are gathered across DDP ranks, so every rank keeps the
+    same banks.
+
+    Args:
+        student_dim (int): Student feature size ``Dv``.
+        teacher_dim (int): Teacher feature size ``Da``.
+        num_samples (int): Size of the training set (the banks' length);
+            ``sample_idx`` must lie in ``[0, num_samples)``.
+        embed_dim (int): Size of the shared embedding. Defaults to 128.
+        num_negatives (int): Negatives per anchor. Defaults to 16384.
+        temperature (float): Defaults to 0.07.
+        momentum (float): Memory momentum. Defaults to 0.5.
+        loss_weight (float): Weight of the loss. Defaults to 0.8.
+
+    Shapes:
+        - student_feat: (N, Dv)
+        - teacher_feat: (N, Da), treated as a constant
+        - sample_idx: (N, ), the clips' indices in the training set
+        - output: a scalar.
+    """
+
+    def __init__(self,
+                 student_dim: int,
+                 teacher_dim: int,
+                 num_samples: int,
+                 embed_dim: int = 128,
+                 num_negatives: int = 16384,
+                 temperature: float = 0.07,
+                 momentum: float = 0.5,
+                 loss_weight: float = 0.8) -> None:
+        super().__init__()
+        if num_samples < 2:
+            raise ValueError(f'num_samples must be >= 2, got {num_samples}')
+        self.embed_student = nn.Linear(student_dim, embed_dim)
+        self.embed_teacher = nn.Linear(teacher_dim, embed_dim)
+        self.num_samples = num_samples
+        self.num_negatives = num_negatives
+        self.temperature = temperature
+        self.momentum = momentum
+        self.loss_weight = loss_weight
+        bound = 1 / math.sqrt(embed_dim / 3)
+        for name in ('memory_student', 'memory_teacher'):
+            self.register_buffer(
+                name, torch.rand(num_samples, embed_dim) * 2 * bound - bound)
+        # normalisation constants Z, set on the first batch
+        self.register_buffer('z_student', torch.tensor(-1.0))
+        self.register_buffer('z_teacher', torch.tensor(-1.0))
+
+    def forward(self, student_feat: Tensor, teacher_feat: Tensor,
+                sample_idx: Tensor) -> Tensor:
+        sample_idx = sample_idx.long().view(-1)
+        if sample_idx.min() < 0 or sample_idx.max() >= self.num_samples:
+            raise ValueError(
+                f'sample_idx {sample_idx.tolist()} outside [0, '
+                f'{self.num_samples}): num_samples must be the size of the '
+                'training set')
+        f_s = F.normalize(self.embed_student(student_feat), dim=1)
+        f_t = F.normalize(self.embed_teacher(teacher_feat.detach()), dim=1)
+
+        contrast_idx = torch.randint(
+            self.num_samples, (sample_idx.numel(), self.num_negatives + 1),
+            device=sample_idx.device)
+        contrast_idx[:, 0] = sample_idx
+        # student anchor against the teacher bank, and the other way round
+        score_s = self._scores(f_s, self.memory_teacher[contrast_idx],
+                               self.z_student)
+        score_t = self._scores(f_t, self.memory_student[contrast_idx],
+                               self.z_teacher)
+        loss = self._nce(score_s) + self._nce(score_t)
+        if self.training:
+            self._update_memory(sample_idx, f_s.detach(), f_t.detach())
+        return self.loss_weight * loss
+
+    def _scores(self, anchor: Tensor, bank: Tensor, z: Tensor) -> Tensor:
+        """``exp(bank . anchor / T) / Z``: (N, K + 1), positive first."""
+        scores = torch.exp(
+            torch.bmm(bank.detach(), anchor.unsqueeze(2)).squeeze(2) /
+            self.temperature)
+        if z < 0:
+            z.fill_(scores.mean().item() * self.num_samples)
+        return scores / z
+
+    def _nce(self, scores: Tensor) -> Tensor:
+        """NCE loss with uniform noise ``P_n = 1 / num_samples``."""
+        noise = self.num_negatives / self.num_samples
+        eps = 1e-7
+        log_pos = torch.log(scores[:, 0] / (scores[:, 0] + noise + eps))
+        log_neg = torch.log(noise / (scores[:, 1:] + noise + eps))
+        return -(log_pos.sum() + log_neg.sum()) / scores.size(0)
+
+    @torch.no_grad()
+    def _update_memory(self, sample_idx: Tensor, f_s: Tensor,
+                       f_t: Tensor) -> None:
+        sample_idx = torch.cat(all_gather(sample_idx))
+        for bank, feat in ((self.memory_student, f_s),
+                           (self.memory_teacher, f_t)):
+            feat = torch.cat(all_gather(feat))
+            moved = bank[sample_idx] * self.momentum + feat * (1 -
+                                                               self.momentum)
+            bank.index_copy_(0, sample_idx, F.normalize(moved, dim=1))
