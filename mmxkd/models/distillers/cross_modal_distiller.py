@@ -51,7 +51,8 @@ class CrossModalDistiller(BaseModel):
         neck (dict, optional): ``ModalityNoiseFilter`` or ``TeacherProjector``,
             for ``loss_csc`` and the MNF terms.
         distill_losses (dict, optional): Loss configs by name, a subset of
-            ``LOSS_NAMES``.
+            ``LOSS_NAMES``; a key set to None is dropped, so a child config
+            ablates a term with ``distill_losses=dict(loss_tri=None)``.
         data_preprocessor (dict, optional): Defaults to the student's.
         init_cfg (dict, optional): Initialization config.
 
@@ -73,7 +74,11 @@ class CrossModalDistiller(BaseModel):
                  distill_losses: Optional[Dict[str, ConfigType]] = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        distill_losses = dict(distill_losses or {})
+        # a key set to None in a child config is an ablation
+        distill_losses = {
+            name: cfg
+            for name, cfg in (distill_losses or {}).items() if cfg is not None
+        }
         self._check_parts(teacher, neck, distill_losses)
         # Parts are built in the mmxkd scope (which sees MMAction2's types
         # too), also when the config's default scope is mmaction.

@@ -1,0 +1,15 @@
+# FitNet-style feature regression: a linear regressor maps the student's
+# pooled 128-d feature onto the 512-d audio feature (MSE).
+_base_ = ['../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-8x32.py']
+
+model = dict(
+    teacher=dict(type='PrecomputedTeacher', feat_dim=512),
+    distill_losses=dict(
+        loss_fitnet=dict(
+            type='FitNetLoss', student_dim=128, teacher_dim=512,
+            loss_weight=1.0)))
+
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        pipeline={{_base_.distill_train_pipeline}}))
