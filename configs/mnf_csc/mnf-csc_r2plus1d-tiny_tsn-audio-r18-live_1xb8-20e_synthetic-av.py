@@ -40,5 +40,5 @@ train_dataloader = dict(
             dict(
                 type='PackActionInputs',
                 algorithm_keys=('teacher_audio', 'teacher_audio_view',
-                                'relpath'))
+                                'sound_relpath'))
         ]))

@@ -1,8 +1,9 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import json
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Union
 
+import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmengine.fileio import list_from_file
 
@@ -20,7 +21,9 @@ class AudioVisualDataset(BaseActionDataset):
 
     - a list file (MMAction2's ``VideoDataset`` format, so the same file
       serves the student alone): one ``<video> <label>`` per line, the video
-      relative to ``data_prefix['video']``;
+      relative to ``data_prefix['video']``; with ``multi_class=True``
+      (tagging), ``<video> <label> [<label> ...]``, read as a list of labels
+      that MMAction2 one-hot encodes over ``num_classes``;
     - a ``.json`` file in the reference's layout: ``{"labels": [names],
       "database": {id: {"subset": "training", "annotations": {"label":
       name}}}}``; ``subset`` selects the entries and ``filename_tmpl`` (with
@@ -36,6 +39,17 @@ class AudioVisualDataset(BaseActionDataset):
     unreadable, non-finite or wrongly shaped file raises an error that names
     it (MMAction2's ``LoadAudioFeature`` would silently load zeros).
 
+    Sound swap (robustness to irrelevant sound): with ``swap_sound_ratio``
+    > 0, ``round(swap_sound_ratio * len(samples))`` samples, drawn with
+    ``numpy.random.default_rng(swap_sound_seed)`` (the same ones in every
+    build), get the sound of a donor sample drawn from the samples that
+    share none of their labels (another class): their ``audio_path`` and
+    ``teacher_feat_path`` become the donor's, while their label and video
+    stay. Every sample records where its sound comes from in
+    ``sound_relpath`` (the donor's ``relpath``, or its own) and whether it
+    was swapped in ``sound_swapped``; caches of anything computed from the
+    sound must be keyed by ``sound_relpath``.
+
     Args:
         ann_file (str): Path of the annotation file.
         pipeline (list[dict | callable]): Data transforms.
@@ -49,6 +63,11 @@ class AudioVisualDataset(BaseActionDataset):
         teacher_feat_dim (int, optional): Expected feature length; by
             default all features must share the first one's length.
         delimiter (str): Delimiter of the list file. Defaults to ``' '``.
+        swap_sound_ratio (float): Fraction of the samples, in [0, 1], whose
+            sound is replaced by that of a sample of another class. Needs
+            ``data_prefix`` ``audio`` and/or ``teacher``. Defaults to 0.
+        swap_sound_seed (int): Seed of the choice of swapped samples and
+            donors. Defaults to 0.
         **kwargs: Passed to MMAction2's ``BaseActionDataset``
             (``num_classes``, ``test_mode``, ...).
     """
@@ -61,13 +80,20 @@ class AudioVisualDataset(BaseActionDataset):
                  filename_tmpl: str = '{video_id}.mp4',
                  teacher_feat_dim: Optional[int] = None,
                  delimiter: str = ' ',
+                 swap_sound_ratio: float = 0.0,
+                 swap_sound_seed: int = 0,
                  **kwargs) -> None:
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {SUBSETS}, got {subset}')
+        if not 0 <= swap_sound_ratio <= 1:
+            raise ValueError('swap_sound_ratio must be in [0, 1], got '
+                             f'{swap_sound_ratio}')
         self.subset = subset
         self.filename_tmpl = filename_tmpl
         self.teacher_feat_dim = teacher_feat_dim
         self.delimiter = delimiter
+        self.swap_sound_ratio = swap_sound_ratio
+        self.swap_sound_seed = swap_sound_seed
         super().__init__(
             ann_file, pipeline=pipeline, data_prefix=data_prefix, **kwargs)
 
@@ -75,6 +101,13 @@ class AudioVisualDataset(BaseActionDataset):
         if not {'video', 'audio'} & set(self.data_prefix):
             raise ValueError('data_prefix needs "video" and/or "audio", got '
                              f'{dict(self.data_prefix)}')
+        if self.swap_sound_ratio > 0 and not {'audio', 'teacher'} & set(
+                self.data_prefix):
+            raise ValueError('swap_sound_ratio needs data_prefix "audio" '
+                             f'and/or "teacher", got {dict(self.data_prefix)}')
+        if self.multi_class and self._num_classes() is None:
+            raise ValueError('multi_class=True needs num_classes (the length '
+                             'of the one-hot labels)')
         if not osp.isfile(self.ann_file):
             raise FileNotFoundError(
                 f'annotation file {self.ann_file} does not exist (ann_file)')
@@ -84,7 +117,11 @@ class AudioVisualDataset(BaseActionDataset):
             entries = self._parse_list()
         data_list = []
         for relpath, label in entries:
-            info = dict(relpath=relpath, label=label)
+            info = dict(
+                relpath=relpath,
+                label=label,
+                sound_relpath=relpath,
+                sound_swapped=False)
             if 'video' in self.data_prefix:
                 info['filename'] = osp.join(self.data_prefix['video'], relpath)
             stem = osp.splitext(relpath)[0] + '.npy'
@@ -100,7 +137,13 @@ class AudioVisualDataset(BaseActionDataset):
                                           self.ann_file.endswith('.json')
                                           else ''))
         self._check_files(data_list)
+        self._swap_sounds(data_list)
         return data_list
+
+    def _num_classes(self) -> Optional[int]:
+        """``num_classes`` of the metainfo or of the arguments, if given."""
+        return self.metainfo.get('num_classes') or getattr(
+            self, 'num_classes', None)
 
     def _parse_list(self) -> List[tuple]:
         entries = []
@@ -109,13 +152,19 @@ class AudioVisualDataset(BaseActionDataset):
                 continue
             fields = line.strip().split(self.delimiter)
             try:
-                if len(fields) != 2:
+                if len(fields) < 2 or (len(fields) > 2
+                                       and not self.multi_class):
                     raise ValueError
-                entries.append((fields[0], int(fields[1])))
+                labels = [int(field) for field in fields[1:]]
+                entries.append(
+                    (fields[0], labels if self.multi_class else labels[0]))
             except ValueError:
+                expected = ('"<video> <label> [<label> ...]" with integer '
+                            'labels' if self.multi_class else
+                            '"<video> <label>" with an integer label')
                 raise ValueError(
-                    f'{self.ann_file}:{lineno}: expected "<video> <label>" '
-                    f'with an integer label, got "{line.strip()}"') from None
+                    f'{self.ann_file}:{lineno}: expected {expected}, '
+                    f'got "{line.strip()}"') from None
         return entries
 
     def _parse_json(self) -> List[tuple]:
@@ -139,18 +188,18 @@ class AudioVisualDataset(BaseActionDataset):
 
     def _check_files(self, data_list: List[dict]) -> None:
         problems = []
-        num_classes = self.metainfo.get('num_classes') or getattr(
-            self, 'num_classes', None)
+        num_classes = self._num_classes()
         expected = dict(teacher_feat_path=self.teacher_feat_dim,
                         audio_path=None)
         for info in data_list:
             if 'filename' in info and (not osp.isfile(info['filename'])
                                        or osp.getsize(info['filename']) == 0):
                 problems.append(f'missing or empty video: {info["filename"]}')
-            if num_classes is not None and not 0 <= info['label'] < num_classes:
-                name = info.get('filename', info['relpath'])
-                problems.append(f'label {info["label"]} of {name}'
-                                f' is outside [0, {num_classes})')
+            for label in sorted(_label_set(info['label'])):
+                if num_classes is not None and not 0 <= label < num_classes:
+                    name = info.get('filename', info['relpath'])
+                    problems.append(f'label {label} of {name}'
+                                    f' is outside [0, {num_classes})')
             for key, loader, what in (
                     ('teacher_feat_path', load_teacher_feature, 'length'),
                     ('audio_path', load_spectrogram, 'mel bins')):
@@ -173,3 +222,48 @@ class AudioVisualDataset(BaseActionDataset):
             raise FileNotFoundError(
                 f'{len(problems)} problem(s) in the samples of '
                 f'{self.ann_file}:\n  {shown}{more}')
+
+    def _swap_sounds(self, data_list: List[dict]) -> None:
+        """Give ``swap_sound_ratio`` of the samples the sound of a sample
+        with none of their labels (see the class docstring)."""
+        num_swapped = round(self.swap_sound_ratio * len(data_list))
+        if num_swapped == 0:
+            return
+        sound_keys = [
+            key for key in ('audio_path', 'teacher_feat_path')
+            if key in data_list[0]
+        ]
+        originals = [info.copy() for info in data_list]
+        label_sets = [_label_set(info['label']) for info in data_list]
+        with_label: Dict[int, List[int]] = {}
+        for index, labels in enumerate(label_sets):
+            for label in labels:
+                with_label.setdefault(label, []).append(index)
+        donors: Dict[FrozenSet[int], np.ndarray] = {}
+        rng = np.random.default_rng(self.swap_sound_seed)
+        chosen = rng.choice(len(data_list), size=num_swapped, replace=False)
+        for index in sorted(chosen.tolist()):
+            labels = label_sets[index]
+            if labels not in donors:
+                allowed = np.ones(len(data_list), dtype=bool)
+                for label in labels:
+                    allowed[with_label[label]] = False
+                donors[labels] = np.flatnonzero(allowed)
+            candidates = donors[labels]
+            if len(candidates) == 0:
+                raise ValueError(
+                    f'swap_sound_ratio={self.swap_sound_ratio}: every sample '
+                    f'of {self.ann_file} shares a label with '
+                    f'{data_list[index]["relpath"]} (labels '
+                    f'{sorted(labels)}), so no sound of another class can '
+                    'replace its sound')
+            donor = originals[candidates[rng.integers(len(candidates))]]
+            info = data_list[index]
+            info.update({key: donor[key] for key in sound_keys})
+            info['sound_relpath'] = donor['relpath']
+            info['sound_swapped'] = True
+
+
+def _label_set(label: Union[int, List[int]]) -> FrozenSet[int]:
+    """The labels of a sample: one (``int``) or several (tagging)."""
+    return frozenset(label if isinstance(label, list) else [label])

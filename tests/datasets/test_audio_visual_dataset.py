@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""AudioVisualDataset (list and JSON annotations, file checks) and the
-LoadTeacherFeature transform."""
+"""AudioVisualDataset (list and JSON annotations, tagging lists, file
+checks, sound swap) and the LoadTeacherFeature transform."""
 import json
 import os
 import os.path as osp
@@ -475,3 +475,169 @@ def test_data_prefix_needs_video_or_audio(tmp_path):
     ann, _ = _audio_dataset(tmp_path, [(7, 4)])
     with pytest.raises(ValueError, match='"video" and/or "audio"'):
         build(ann, dict(teacher=str(tmp_path)))
+
+
+# --------------------------------------------------------------------------
+# multi-label (tagging) list files
+
+
+def _tagging_list(dirs, lines):
+    tmp_path, video, _ = dirs
+    for line in lines:
+        if line.split():
+            write_video(video, line.split()[0])
+    ann = tmp_path / 'tags.txt'
+    ann.write_text('\n'.join(lines) + '\n')
+    return str(ann), dict(video=str(video))
+
+
+def test_multi_label_list_parsing(dirs):
+    ann, prefix = _tagging_list(dirs, ['a.mp4 0 2', '', 'b.mp4 1'])
+    dataset = build(ann, prefix, multi_class=True, num_classes=3)
+    assert [dataset.get_data_info(i)['relpath']
+            for i in range(2)] == ['a.mp4', 'b.mp4']
+    # MMAction2's BaseActionDataset one-hot encodes the label lists
+    assert dataset.get_data_info(0)['label'].tolist() == [1., 0., 1.]
+    assert dataset.get_data_info(1)['label'].tolist() == [0., 1., 0.]
+
+
+def test_multi_label_range_is_checked_for_each_label(dirs):
+    ann, prefix = _tagging_list(dirs, ['a.mp4 0 5', 'b.mp4 -1 1'])
+    with pytest.raises(BUILD_ERRORS) as err:
+        build(ann, prefix, multi_class=True, num_classes=3)
+    msg = str(err.value)
+    assert f'label 5 of {osp.join(prefix["video"], "a.mp4")}' in msg
+    assert f'label -1 of {osp.join(prefix["video"], "b.mp4")}' in msg
+    assert '[0, 3)' in msg
+
+
+@pytest.mark.parametrize('line', ['x.mp4', 'x.mp4 1 two'])
+def test_bad_multi_label_line_raises_with_file_and_line(dirs, line):
+    ann, prefix = _tagging_list(dirs, ['y.mp4 0 1', line])
+    with pytest.raises(ValueError) as err:
+        build(ann, prefix, multi_class=True, num_classes=3)
+    assert f'{ann}:2' in str(err.value)
+    assert line in str(err.value)
+    assert '<label> [<label> ...]' in str(err.value)
+
+
+def test_multi_label_needs_num_classes(dirs):
+    ann, prefix = _tagging_list(dirs, ['a.mp4 0 2'])
+    with pytest.raises(ValueError, match='num_classes'):
+        build(ann, prefix, multi_class=True)
+
+
+# --------------------------------------------------------------------------
+# sound swap
+
+
+def _sound_dataset(tmp_path, labels):
+    """Clips ``c<i>.mp4`` with a video, a spectrogram and a teacher feature;
+    ``labels`` are ints or lists of ints (tagging)."""
+    video, audio, feats = (tmp_path / 'videos', tmp_path / 'audio',
+                           tmp_path / 'feats')
+    lines = []
+    for i, label in enumerate(labels):
+        write_video(video, f'c{i}.mp4')
+        write_feat(audio, f'c{i}.npy', np.full((3, 2), i, np.float32))
+        write_feat(feats, f'c{i}.npy', feature(i))
+        label = label if isinstance(label, list) else [label]
+        lines.append(' '.join([f'c{i}.mp4'] + [str(x) for x in label]))
+    ann = tmp_path / 'list.txt'
+    ann.write_text('\n'.join(lines) + '\n')
+    return str(ann), dict(
+        video=str(video), audio=str(audio), teacher=str(feats))
+
+
+def _infos(dataset):
+    return [dataset.get_data_info(i) for i in range(len(dataset))]
+
+
+def test_sound_swap(tmp_path):
+    labels = [i % 4 for i in range(20)]
+    ann, prefix = _sound_dataset(tmp_path, labels)
+    plain = {info['relpath']: info for info in _infos(build(ann, prefix))}
+    assert all(info['sound_relpath'] == relpath and not info['sound_swapped']
+               for relpath, info in plain.items())
+
+    infos = _infos(build(ann, prefix, swap_sound_ratio=0.3, swap_sound_seed=1))
+    swapped = [info for info in infos if info['sound_swapped']]
+    assert len(swapped) == 6  # round(0.3 * 20)
+    for info in infos:
+        own = plain[info['relpath']]
+        # the label and the video stay
+        assert info['label'] == own['label']
+        assert info['filename'] == own['filename']
+        donor = plain[info['sound_relpath']]
+        assert info['audio_path'] == donor['audio_path']
+        assert info['teacher_feat_path'] == donor['teacher_feat_path']
+        if info['sound_swapped']:
+            assert donor['label'] != info['label']
+        else:
+            assert donor is own
+    # deterministic for a seed, another seed swaps other samples
+    again = _infos(build(ann, prefix, swap_sound_ratio=0.3, swap_sound_seed=1))
+    assert again == infos
+    other = _infos(build(ann, prefix, swap_sound_ratio=0.3, swap_sound_seed=2))
+    assert [i['sound_relpath']
+            for i in other] != [i['sound_relpath'] for i in infos]
+    everything = _infos(build(ann, prefix, swap_sound_ratio=1.0))
+    assert all(info['sound_swapped'] for info in everything)
+
+
+def test_sound_swap_reaches_the_pipeline(tmp_path):
+    ann, prefix = _sound_dataset(tmp_path, [0, 1])
+    dataset = DATASETS.build(
+        dict(
+            type='AudioVisualDataset',
+            ann_file=ann,
+            data_prefix=prefix,
+            pipeline=[dict(type='LoadTeacherFeature')],
+            swap_sound_ratio=1.0))
+    item = dataset[0]  # c0 gets the sound of c1, the only other class
+    assert item['label'] == 0 and item['sound_relpath'] == 'c1.mp4'
+    np.testing.assert_allclose(item['teacher_feat'],
+                               feature(1).astype(np.float32))
+
+
+def test_sound_swap_of_tags_takes_a_donor_without_shared_tags(tmp_path):
+    labels = [[0, 1], [1, 2], [2, 3], [3, 0], [0], [2], [1], [3]]
+    ann, prefix = _sound_dataset(tmp_path, labels)
+    # unserialized, data_list keeps the label lists (before the one-hot)
+    dataset = build(
+        ann,
+        prefix,
+        swap_sound_ratio=1.0,
+        multi_class=True,
+        num_classes=4,
+        serialize_data=False)
+    assert len(dataset.data_list) == len(labels)
+    for info in dataset.data_list:
+        donor = int(info['sound_relpath'][1:-len('.mp4')])
+        assert info['sound_swapped']
+        assert not set(info['label']) & set(labels[donor])
+
+
+@pytest.mark.parametrize('ratio', [-0.1, 1.5, float('nan')])
+def test_sound_swap_ratio_must_be_a_fraction(tmp_path, ratio):
+    ann, prefix = _sound_dataset(tmp_path, [0, 1])
+    with pytest.raises(ValueError, match='swap_sound_ratio'):
+        build(ann, prefix, swap_sound_ratio=ratio)
+
+
+def test_sound_swap_needs_another_class(tmp_path):
+    ann, prefix = _sound_dataset(tmp_path, [1, 1, 1])
+    with pytest.raises(ValueError, match='swap_sound_ratio') as err:
+        build(ann, prefix, swap_sound_ratio=0.5)
+    assert 'no sound of another class' in str(err.value)
+    # a tag shared with every other sample leaves no donor either
+    ann, prefix = _sound_dataset(tmp_path / 'tags', [[0, 1], [1], [0]])
+    with pytest.raises(ValueError, match='c0.mp4'):
+        build(
+            ann, prefix, swap_sound_ratio=1.0, multi_class=True, num_classes=2)
+
+
+def test_sound_swap_needs_a_sound(dirs):
+    ann, prefix = make_list_dataset(dirs, teacher=False)
+    with pytest.raises(ValueError, match='"audio" and/or "teacher"'):
+        build(ann, prefix, swap_sound_ratio=0.5)

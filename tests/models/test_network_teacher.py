@@ -43,7 +43,7 @@ def test_live_equals_precomputed(synthetic_data, trained_teacher, tmp_path):
     cfg = _live_cfg(synthetic_data, trained_teacher)
     batch = _batch(cfg)
     for sample in batch['data_samples']:  # the same clips, precomputed
-        stem = osp.splitext(sample.relpath)[0]
+        stem = osp.splitext(sample.sound_relpath)[0]
         sample.set_field(
             np.load(osp.join(feats, stem + '.npy')), 'teacher_feat')
 
@@ -87,7 +87,7 @@ def test_cache_skips_the_teacher_forward(synthetic_data, trained_teacher,
     assert len(backbone_calls) == 1  # served from memory
     torch.testing.assert_close(first, second)
     view = batch['data_samples'][0].teacher_audio_view
-    stem = osp.splitext(batch['data_samples'][0].relpath)[0]
+    stem = osp.splitext(batch['data_samples'][0].sound_relpath)[0]
     assert osp.isfile(osp.join(cache_dir, f'{stem}@{view}.npy'))
 
     with DefaultScope.overwrite_default_scope('mmxkd'):

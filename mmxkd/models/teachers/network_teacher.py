@@ -22,9 +22,11 @@ class NetworkTeacher(nn.Module):
 
     Its feature is the pooled backbone output, the embedding the teacher's
     classifier sees (``tools/extract_teacher_features.py`` writes the same
-    vector to disk). Outputs are cached by sample and input view (the
-    ``relpath`` and ``{input_key}_view`` fields that
-    ``PackActionInputs(algorithm_keys=...)`` attaches), in memory and
+    vector to disk). Outputs are cached by sound and input view (the
+    ``sound_relpath`` and ``{input_key}_view`` fields that
+    ``PackActionInputs(algorithm_keys=...)`` attaches; ``sound_relpath`` is
+    the clip whose sound a sample carries, another clip's when the dataset
+    swaps sounds), in memory and
     optionally on disk, so later epochs skip the teacher's forward pass.
     A view that changes every epoch (random crops) is cached per view.
 
@@ -104,7 +106,7 @@ class NetworkTeacher(nn.Module):
         return torch.stack(feats).to(device=inputs.device, dtype=dtype)
 
     def _key(self, sample) -> Tuple[str, str]:
-        for field in (self.input_key, 'relpath'):
+        for field in (self.input_key, 'sound_relpath'):
             if field not in sample:
                 raise KeyError(
                     f'data sample has no "{field}": the train pipeline needs '
@@ -112,13 +114,14 @@ class NetworkTeacher(nn.Module):
                     f"SpectrogramWindow(key='{self.input_key}') and "
                     "PackActionInputs(algorithm_keys=("
                     f"'{self.input_key}', '{self.input_key}_view', "
-                    "'relpath'))")
-        return sample.relpath, sample.get(f'{self.input_key}_view', 'full')
+                    "'sound_relpath'))")
+        return (sample.sound_relpath,
+                sample.get(f'{self.input_key}_view', 'full'))
 
     def _disk_path(self, key: Tuple[str, str]) -> str:
-        relpath, view = key
+        sound_relpath, view = key
         return osp.join(self.cache_dir,
-                        f'{osp.splitext(relpath)[0]}@{view}.npy')
+                        f'{osp.splitext(sound_relpath)[0]}@{view}.npy')
 
     def _cached(self, key: Tuple[str, str]) -> Optional[Tensor]:
         if key in self._memory:

@@ -12,7 +12,11 @@ import av
 import decord
 import pytest
 
+import mmxkd
+from mmxkd.registry import DATASETS
 from ...conftest import GRID, ROOT, run_tool
+
+mmxkd.register_all_modules()
 
 TOOL = 'tools/data/grid/prepare_grid.py'
 # several digits and letters, all three splits, and three alignments with
@@ -126,6 +130,47 @@ def test_sentence_labels_follow_the_id(prepared):
     assert 'words/letter' in stdout and 'sentence/adverb' in stdout
 
 
+def test_sentence_tags_are_the_six_words(prepared):
+    root, out_dir, stdout = prepared
+    classes = read_lines(osp.join(out_dir, 'sentence', 'tags_classes.txt'))
+    # every word of every slot, by slot, in the order of {slot}_classes.txt
+    assert classes == [
+        word for slot in SLOTS for word in read_lines(
+            osp.join(out_dir, 'sentence', f'{slot}_classes.txt'))
+    ]
+    assert len(classes) == len(set(classes)) == 51
+    tags = {
+        split: read_lines(osp.join(out_dir, 'sentence', f'tags_{split}.txt'))
+        for split in SPLITS
+    }
+    for split, lines in tags.items():
+        # the same sentences, in the same order, as the per-slot lists
+        assert [line.split()[0] for line in lines] == [
+            p for p, _ in lists(out_dir, 'sentence', 'digit')[split]
+        ]
+        for line in lines:
+            path, *labels = line.split()
+            words = [word for word, _, _ in alignment_words(path[:-4])]
+            assert [classes[int(label)] for label in labels] == words
+    assert 'sentence/tags' in stdout
+
+    # read as a tagging task
+    dataset = DATASETS.build(
+        dict(
+            type='AudioVisualDataset',
+            ann_file=osp.join(out_dir, 'sentence', 'tags_train.txt'),
+            data_prefix=dict(video=osp.join(root, 'videos')),
+            pipeline=[],
+            multi_class=True,
+            num_classes=len(classes)))
+    assert len(dataset) == len(tags['train'])
+    onehot = dataset.get_data_info(0)['label']
+    assert onehot.shape == (51, ) and onehot.sum() == 6
+    assert onehot.nonzero().flatten().tolist() == [
+        int(label) for label in tags['train'][0].split()[1:]
+    ]
+
+
 def test_word_clips_match_alignments(prepared):
     _, out_dir, _ = prepared
     clip_dir = osp.join(out_dir, 'words', 'clips')
@@ -194,6 +239,12 @@ def test_official_layout_gives_the_same_labels(prepared, tmp_path):
             s: [(p.replace('.mpg', '.mp4'), label) for p, label in e]
             for s, e in official.items()
         } == flat
+    for split in SPLITS:
+        name = osp.join('sentence', f'tags_{split}.txt')
+        assert [
+            line.replace('.mpg', '.mp4')
+            for line in read_lines(osp.join(out_dir, name))
+        ] == read_lines(osp.join(flat_out, name))
     assert lists(out_dir, 'words', 'digit') == lists(flat_out, 'words',
                                                      'digit')
     assert not osp.exists(osp.join(out_dir, 'words', 'letter_train.txt'))

@@ -11,14 +11,21 @@ against GRID's word alignments and writes:
                    paths relative to the video folder, which is written to
                    OUT_DIR/sentence/video_root.txt (configs:
                    data_prefix.video=<that folder>), plus {slot}_classes.txt
+  sentence tags    OUT_DIR/sentence/tags_{train,val,test}.txt, the same
+                   sentences and split, each with the six words it says as
+                   labels in the vocabulary OUT_DIR/sentence/tags_classes.txt
+                   (all words of all slots, by slot, then as in
+                   {slot}_classes.txt): a multi-label (tagging) task
   word level       for each slot of --word-slots, the word's time span cut from
                    each video, with its sound, into
                    OUT_DIR/words/clips/<id>_<slot>_<word>.mp4, listed in
                    OUT_DIR/words/{slot}_{train,val,test}.txt (paths relative
                    to OUT_DIR/words/clips), plus {slot}_classes.txt
 
-All lists are in MMAction2's "<video> <label>" format; the label is the line
-index of the word in {slot}_classes.txt.
+All lists but the tags are in MMAction2's "<video> <label>" format; the label
+is the line index of the word in {slot}_classes.txt. Tag lists have
+"<video> <label> <label> ..." lines (datasets with multi_class=True,
+num_classes=51), the labels being line indices in tags_classes.txt.
 
 Input layouts (found automatically unless --video-dir/--align-dir are given):
   (a) ROOT/videos/<id>.mp4 and ROOT/align/<id>.align (a re-encoded copy)
@@ -69,6 +76,12 @@ VOCAB: Dict[str, Tuple[str, ...]] = {
               'eight', 'nine'),
     'adverb': ('again', 'now', 'please', 'soon'),
 }
+# the tag vocabulary: every word of every slot, by slot
+TAG_OFFSETS: Dict[str, int] = {
+    slot: sum(len(VOCAB[s]) for s in SLOTS[:i])
+    for i, slot in enumerate(SLOTS)
+}
+TAG_CLASSES: Tuple[str, ...] = tuple(w for slot in SLOTS for w in VOCAB[slot])
 SPLITS = ('train', 'val', 'test')
 SILENCE = ('sil', 'sp')  # GRID marks silence and short pauses
 UNITS_PER_SECOND = 25000  # GRID alignment time unit: 1/25000 s
@@ -381,6 +394,29 @@ def write_task(folder: str, slot: str,
     return counts
 
 
+def write_tags(folder: str, sentences: List[Sentence],
+               paths: List[str]) -> Dict[str, int]:
+    """Write the split lists and classes of the sentence tags; count per
+    split.
+
+    ``paths`` are the sentences' videos relative to the video root.
+    """
+    counts = {}
+    for split in SPLITS:
+        lines = [
+            ' '.join([path] + [
+                str(TAG_OFFSETS[slot] +
+                    VOCAB[slot].index(sentence.words[slot][0]))
+                for slot in SLOTS
+            ]) for sentence, path in zip(sentences, paths)
+            if split_of(sentence.key) == split
+        ]
+        write_lines(osp.join(folder, f'tags_{split}.txt'), lines)
+        counts[split] = len(lines)
+    write_lines(osp.join(folder, 'tags_classes.txt'), list(TAG_CLASSES))
+    return counts
+
+
 def frame_span(start: int, end: int, fps: Fraction, num_frames: int,
                min_frames: int) -> Tuple[int, int]:
     """Frames [first, stop) covering [start, end) (GRID time units).
@@ -557,13 +593,15 @@ def main() -> None:
     sentence_dir = osp.join(args.out_dir, 'sentence')
     mkdir_or_exist(sentence_dir)
     write_lines(osp.join(sentence_dir, 'video_root.txt'), [video_root])
+    relpaths = [osp.relpath(s.video, video_root) for s in sentences]
     counts = {
         f'sentence/{slot}':
         write_task(sentence_dir, slot,
-                   [(s.key, osp.relpath(s.video, video_root), s.words[slot][0])
-                    for s in sentences])
+                   [(s.key, path, s.words[slot][0])
+                    for s, path in zip(sentences, relpaths)])
         for slot in SLOTS
     }
+    counts['sentence/tags'] = write_tags(sentence_dir, sentences, relpaths)
     if args.word_slots:
         counts.update(
             prepare_words(sentences, args.out_dir,
