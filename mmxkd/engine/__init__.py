@@ -1,2 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import mmaction.engine  # noqa: F401  (fills the parent registries)
+
+from .runner import RetrievalTestLoop, RetrievalValLoop
+
+__all__ = ['RetrievalTestLoop', 'RetrievalValLoop']

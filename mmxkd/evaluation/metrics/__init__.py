@@ -1,0 +1,5 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from .multilabel_map_metric import MultiLabelMAPMetric
+from .video_retrieval_metric import VideoRetrievalMetric
+
+__all__ = ['MultiLabelMAPMetric', 'VideoRetrievalMetric']
