@@ -1,0 +1,62 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""tools/analysis/compare_methods.py: two configs x one seed on generated
+clips (one epoch), then the same command again, which only re-reads."""
+import csv
+import os.path as osp
+import re
+import sys
+from glob import glob
+
+from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
+
+TOOL = 'tools/analysis/compare_methods.py'
+
+
+def test_compare_methods_runs_and_skips_done_runs(synthetic_data, tmp_path):
+    work_dir = str(tmp_path / 'grid')
+    cmd = [
+        sys.executable, TOOL, STUDENT_CFG, DISTILL_CFG, '--seeds', '3',
+        '--work-dir', work_dir, '--names', 'student', 'MNF + CSC',
+        '--cfg-options', 'train_cfg.max_epochs=1'
+    ] + data_options(synthetic_data)
+    proc = run_tool(cmd, timeout=900)
+    assert '[1/2] student_r2plus1d-tiny_1xb8-20e_synthetic-av seed 3: ' \
+        'train ... test epoch_1.pth ... done in' in proc.stdout
+    assert '[2/2] mnf-csc_' in proc.stdout
+
+    with open(osp.join(work_dir, 'comparison.md')) as f:
+        table = f.read()
+    assert TOOL in table
+    for name in ('student', 'MNF + CSC'):
+        row = re.search(rf'^\| {re.escape(name)} \| (.*) \|$', table, re.M)
+        assert row, table
+        cells = row.group(1).split(' | ')
+        assert re.fullmatch(r'\d\.\d{4}', cells[0]), row.group(0)  # top-1
+        assert cells[-1] == '1'  # seeds
+        assert row.group(0) in proc.stdout
+    with open(osp.join(work_dir, 'comparison.csv')) as f:
+        rows = list(csv.DictReader(f))
+    assert [(r['method'], r['seed']) for r in rows] == [('student', '3'),
+                                                       ('MNF + CSC', '3')]
+    assert all(0 <= float(r['acc/top1']) <= 1 for r in rows)
+    assert osp.getsize(osp.join(work_dir, 'comparison.png')) > 1000
+
+    checkpoints = glob(osp.join(work_dir, '*', 'seed3', '*.pth'))
+    assert len(checkpoints) == 4  # epoch_1 and best_* of each run
+    mtimes = {path: osp.getmtime(path) for path in checkpoints}
+    again = run_tool(cmd, timeout=120)
+    assert again.stdout.count('skipped, done before') == 2
+    assert 'train ...' not in again.stdout
+    assert {path: osp.getmtime(path) for path in checkpoints} == mtimes
+    assert row.group(0) in again.stdout
+
+
+def test_compare_methods_missing_config(tmp_path):
+    work_dir = str(tmp_path / 'grid')
+    proc = run_tool([
+        sys.executable, TOOL, STUDENT_CFG, 'configs/no_such_config.py',
+        '--work-dir', work_dir
+    ], check=False, timeout=60)
+    assert proc.returncode != 0
+    assert 'config file not found: configs/no_such_config.py' in proc.stderr
+    assert not osp.exists(work_dir)
