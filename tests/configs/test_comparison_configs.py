@@ -1,0 +1,114 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Every method of the GRID comparisons, built from its config as the runner
+builds it (model, optimizer wrapper), takes a training step on a small
+batch and predicts with its pooled feature. Their data runs end to end in
+tests/tools/test_compare_methods.py."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
+
+from mmxkd.registry import MODELS
+from ..conftest import ROOT
+
+COMMAND = sorted(
+    glob.glob(osp.join(ROOT, 'configs/*/*_grid-command-8x32.py')))
+REVERSE = osp.join(
+    ROOT, 'configs/mnf_csc/'
+    'mnf-csc_tsn-audio-r18_r2plus1d-tiny_1xb16-15e_grid-tags-logmel.py')
+# what each method adds to the student's own loss_cls_v
+EXPECTED = {
+    'student': set(),
+    'mnf-csc': {'loss_csc', 'loss_cls_n', 'loss_gate', 'loss_tri'},
+    'mnf-only': {'loss_cls_n', 'loss_gate', 'loss_tri'},
+    'csc-only': {'loss_csc'},
+    'mnf-csc-fixed-t': {'loss_csc', 'loss_cls_n', 'loss_gate', 'loss_tri'},
+    'mnf-csc-no-gate': {'loss_csc', 'loss_cls_n', 'loss_tri'},
+    'mnf-csc-no-tri': {'loss_csc', 'loss_cls_n', 'loss_gate'},
+    'kd': {'loss_kd'},
+    'fitnet': {'loss_fitnet'},
+    'crd': {'loss_crd'},
+    'cosine': {'loss_cos'},
+}
+
+
+@pytest.fixture(scope='module')
+def teacher_checkpoint(tmp_path_factory) -> str:
+    """A stand-in for the audio teacher's checkpoint (its classifier)."""
+    path = str(tmp_path_factory.mktemp('teacher') / 'teacher.pth')
+    torch.save(
+        dict(state_dict={
+            'cls_head.fc_cls.weight': torch.randn(4, 512),
+            'cls_head.fc_cls.bias': torch.zeros(4)
+        }), path)
+    return path
+
+
+def build(config: str, **options) -> tuple:
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(options)
+    with DefaultScope.overwrite_default_scope('mmxkd'):
+        model = MODELS.build(cfg.model)
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    return cfg, model, optim_wrapper
+
+
+def make_batch(num: int, shape: tuple, teacher_dim: int, labels: list):
+    samples = []
+    for i, label in enumerate(labels):
+        sample = ActionDataSample().set_gt_label(label)
+        sample.set_field(torch.rand(teacher_dim).numpy(), 'teacher_feat')
+        sample.set_field(i, 'sample_idx')
+        samples.append(sample)
+    return dict(inputs=list(torch.rand((num, ) + shape) * 255),
+                data_samples=samples)
+
+
+def check_step(model, optim_wrapper, batch, method: str) -> None:
+    model.train()
+    losses = model.train_step(batch, optim_wrapper)
+    assert {k for k in losses if k.startswith('loss_')} == (
+        {'loss_cls_v'} | EXPECTED[method]), method
+    assert all(torch.isfinite(v) for v in losses.values())
+    model.eval()
+    with torch.no_grad():
+        results = model.test_step(
+            dict(inputs=batch['inputs'][:2],
+                 data_samples=batch['data_samples'][:2]))
+    assert all(r.pred_feat.dim() == 1 for r in results)
+
+
+def test_every_method_of_the_comparison_has_a_config():
+    methods = {osp.basename(c).split('_')[0] for c in COMMAND}
+    assert methods == set(EXPECTED), methods
+
+
+@pytest.mark.parametrize('config', COMMAND, ids=osp.basename)
+def test_command_configs_train_a_step(config, teacher_checkpoint):
+    method = osp.basename(config).split('_')[0]
+    options = {}
+    if method == 'kd':
+        options['model.teacher.classifier.checkpoint'] = teacher_checkpoint
+    cfg, model, optim_wrapper = build(config, **options)
+    assert cfg.test_cfg.type == 'RetrievalTestLoop'
+    # (1 clip, C, T, H, W) per sample, as the pipeline packs it
+    batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 1, 1, 3])
+    before = {n: p.clone() for n, p in model.student.named_parameters()}
+    check_step(model, optim_wrapper, batch, method)
+    assert any(not torch.equal(p, before[n])
+               for n, p in model.student.named_parameters())
+
+
+def test_reverse_direction_config_trains_a_step():
+    _, model, optim_wrapper = build(REVERSE)
+    tags = [torch.zeros(51) for _ in range(4)]
+    for i, tag in enumerate(tags):
+        tag[[i, i + 4, 50]] = 1
+    # (1 window, 1, T, n_mels) per sample
+    batch = make_batch(4, (1, 1, 304, 64), 128, tags)
+    check_step(model, optim_wrapper, batch, 'mnf-csc')
