@@ -11,6 +11,7 @@ from .checkpoint import (is_own_run_checkpoint, load_local_checkpoint,
                          register_checkpoint_loader)
 from .distributed import enable_cpu_distributed
 from .drn import install_drn_finder
+from .logger_hook import write_test_log_once
 
 __all__ = [
     'apply_compat', 'is_own_run_checkpoint', 'load_local_checkpoint',
@@ -22,6 +23,7 @@ def apply_compat() -> None:
     install_drn_finder()
     register_checkpoint_loader()
     enable_cpu_distributed()
+    write_test_log_once()
     # mmcv-lite has no compiled ops; recognition never uses this one.
     warnings.filterwarnings(
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
