@@ -17,7 +17,7 @@ from mmxkd.registry import MODELS
 from ..conftest import ROOT
 
 COMMAND = sorted(
-    glob.glob(osp.join(ROOT, 'configs/*/*_grid-command-8x32.py')))
+    glob.glob(osp.join(ROOT, 'configs/*/*_grid-command*-8x32.py')))
 REVERSE = osp.join(
     ROOT, 'configs/mnf_csc/'
     'mnf-csc_tsn-audio-r18_r2plus1d-tiny_1xb16-15e_grid-tags-logmel.py')

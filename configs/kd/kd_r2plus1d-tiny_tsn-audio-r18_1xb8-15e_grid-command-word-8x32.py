@@ -1,0 +1,19 @@
+# Hinton KD on GRID's command word clips: as kd_..._grid-command-8x32.py,
+# with the word-level student, data and schedule of
+# ../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py.
+# The teacher is audio_teacher/tsn-audio_r18_1xb16-15e_grid-command-word-logmel.py.
+_base_ = ['../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py']
+
+model = dict(
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim=512,
+        classifier=dict(
+            checkpoint={{_base_.teacher_checkpoint}}, num_classes=4)),
+    distill_losses=dict(
+        loss_kd=dict(type='KDLoss', temperature=4.0, loss_weight=1.0)))
+
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        pipeline={{_base_.distill_train_pipeline}}))
