@@ -11,3 +11,6 @@ default_hooks = dict(
 # nccl on GPUs; mmxkd switches to gloo when there is no CUDA device.
 env_cfg = dict(dist_cfg=dict(backend='nccl'))
 randomness = dict(seed=3, deterministic=False)
+
+# sizes per-sample state (CRD's memory banks) from the training set
+custom_hooks = [dict(type='TrainSetSizeHook')]

@@ -1,6 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import mmaction.engine  # noqa: F401  (fills the parent registries)
 
+from .hooks import TrainSetSizeHook
 from .runner import RetrievalTestLoop, RetrievalValLoop
 
-__all__ = ['RetrievalTestLoop', 'RetrievalValLoop']
+__all__ = ['RetrievalTestLoop', 'RetrievalValLoop', 'TrainSetSizeHook']

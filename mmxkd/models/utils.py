@@ -1,6 +1,9 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from typing import Optional, Sequence, Union
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence, Union
 
+import torch
+import torch.nn as nn
 from torch import Tensor
 
 
@@ -29,3 +32,25 @@ def to_tokens(feats: Union[Tensor, Sequence[Tensor]],
     if feats.dim() == 2:
         return feats.unsqueeze(1)
     raise ValueError(f'unsupported student feature shape {tuple(feats.shape)}')
+
+
+@contextmanager
+def buffers_restored(module: nn.Module) -> Iterator[None]:
+    """Run a forward pass of ``module`` that leaves its buffers (BatchNorm
+    running statistics, counters) as they were: a second pass over the same
+    batch must not move them a second time.
+
+    The pass works on copies of the buffers, so the tensors that an earlier
+    pass saved for its backward are not modified in place.
+    """
+    originals = []
+    for sub in module.modules():
+        for name, buffer in sub._buffers.items():
+            if buffer is not None:
+                originals.append((sub, name, buffer))
+                sub._buffers[name] = buffer.clone()
+    try:
+        yield
+    finally:
+        for sub, name, buffer in originals:
+            sub._buffers[name] = buffer

@@ -1,139 +1,139 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
-import torch.nn.functional as F
+import torch.nn as nn
 from mmaction.utils import ConfigType, OptConfigType, OptSampleList, SampleList
 from mmengine.model import BaseModel
 from mmengine.registry import DefaultScope
 from torch import Tensor
 
 from mmxkd.registry import MODELS
-from ..necks import ModalityNoiseFilter
+from ..heads import BaseDistillHead, DistillInputs
 from ..utils import to_tokens
 
 
 @MODELS.register_module()
 class CrossModalDistiller(BaseModel):
-    """Cross-modal distillation: MNF + CSC (Xia et al. 2023) and the
-    baselines it is compared with, on the same student, data and schedule.
+    """The distillation frame: a student, frozen teachers and distillation
+    heads (one per method).
 
-    A frozen teacher of one modality (audio) teaches a student recognizer of
-    another (video); only the student is deployed: ``predict`` and ``tensor``
-    run the student alone (``predict`` also attaches the clip-averaged pooled
-    student feature as ``pred_feat``, for retrieval), and its checkpoint can
-    be exported with ``tools/model_converters/extract_student.py``.
+    In training the frame runs the student once (its own loss,
+    ``loss_cls_v``, comes from its head's ``loss_by_feat``), runs every
+    teacher without gradients, builds one :class:`DistillInputs` and sums
+    what the heads return, each term under its own log key. ``predict`` and
+    ``tensor`` run the student alone (``predict`` also attaches the
+    clip-averaged pooled student feature ``pred_feat``, for retrieval); only
+    the student is deployed (``tools/model_converters/extract_student.py``).
 
-    Which teacher signal the student learns from is the choice of
-    ``distill_losses`` (a key per term; dropping one is an ablation):
-
-    - MNF + CSC (METHOD.md), with ``neck=dict(type='ModalityNoiseFilter')``:
-      ``loss_csc`` (CSCLoss) reaches the student and the MNF;
-      ``loss_cls_n`` (the MNF classifier), ``loss_gate`` (GateSparsityLoss)
-      and ``loss_tri`` (CrossModalTripletLoss) train the MNF only. With
-      ``neck=dict(type='TeacherProjector')`` CSC uses the raw teacher
-      feature instead (CSC without MNF).
-    - baselines on the raw teacher feature ``a``: ``loss_kd`` (KDLoss on the
-      teacher classifier's logits, Hinton), ``loss_fitnet`` (FitNetLoss),
-      ``loss_cos`` (CosineAlignmentLoss), ``loss_crd`` (CRDLoss, which needs
-      each clip's ``sample_idx``).
-    - none (``teacher=None``): the student alone.
-
-    The student always keeps its own head loss (``loss_cls_v``).
+    Every head receives the sizes read from the built student (``Dv`` =
+    its head's ``in_channels``, ``num_classes``) and from its teacher
+    (``feat_dim``), unless its config sets them.
 
     Args:
-        student (dict): An MMAction2 recognizer config (e.g. Recognizer3D with
-            ResNet2Plus1d, RecognizerAudio, or a recognizer with an
-            ``mmpretrain.`` backbone).
-        teacher (dict, optional): The frozen teacher, e.g.
-            ``dict(type='PrecomputedTeacher', feat_dim=512)``. Required when
-            ``distill_losses`` is not empty.
-        neck (dict, optional): ``ModalityNoiseFilter`` or ``TeacherProjector``,
-            for ``loss_csc`` and the MNF terms.
-        distill_losses (dict, optional): Loss configs by name, a subset of
-            ``LOSS_NAMES``; a key set to None is dropped, so a child config
-            ablates a term with ``distill_losses=dict(loss_tri=None)``.
+        student (dict): An MMAction2 recognizer config (Recognizer3D,
+            Recognizer2D, RecognizerAudio, or one with an ``mmpretrain.``
+            backbone).
+        teacher (dict, optional): One frozen teacher, named ``'teacher'``
+            (shorthand for ``teachers=dict(teacher=...)``).
+        teachers (dict[str, dict], optional): Frozen teachers by name; each
+            head reads the one its ``teacher`` names.
+        heads (dict[str, dict], optional): Distillation heads by name (a
+            dict, so a child config edits one with
+            ``heads=dict(mnf_csc=dict(loss_tri=None))``; a head set to None
+            is dropped). None or empty: the student alone.
         data_preprocessor (dict, optional): Defaults to the student's.
         init_cfg (dict, optional): Initialization config.
 
     Shapes (N clips, one clip each in training):
-        teacher feature ``a`` (N, Da); student tokens ``V`` (N, L, Dv);
-        pooled student feature ``v`` (N, Dv); student logits (N, C); labels
-        (N, ) or multi-hot (N, C); MNF outputs as in
-        :class:`ModalityNoiseFilter`.
+        student tokens ``V`` (N, L, Dv); pooled ``v`` (N, Dv); student logits
+        (N, C); teacher features (N, Da); labels (N, ) or multi-hot (N, C).
     """
-
-    MNF_LOSSES = ('loss_cls_n', 'loss_gate', 'loss_tri')
-    LOSS_NAMES = ('loss_csc', *MNF_LOSSES, 'loss_kd', 'loss_fitnet',
-                  'loss_cos', 'loss_crd')
 
     def __init__(self,
                  student: ConfigType,
                  teacher: OptConfigType = None,
-                 neck: OptConfigType = None,
-                 distill_losses: Optional[Dict[str, ConfigType]] = None,
+                 teachers: Optional[Dict[str, ConfigType]] = None,
+                 heads: Optional[Dict[str, ConfigType]] = None,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptConfigType = None) -> None:
-        # a key set to None in a child config is an ablation
-        distill_losses = {
-            name: cfg
-            for name, cfg in (distill_losses or {}).items() if cfg is not None
-        }
-        self._check_parts(teacher, neck, distill_losses)
+        teachers = self._teacher_cfgs(teacher, teachers)
+        heads = {name: cfg for name, cfg in (heads or {}).items() if cfg}
         # Parts are built in the mmxkd scope (which sees MMAction2's types
         # too), also when the config's default scope is mmaction.
         with DefaultScope.overwrite_default_scope('mmxkd'):
             student_model = MODELS.build(student)
-            teacher_model = None if teacher is None else MODELS.build(teacher)
-            neck_model = None if neck is None else MODELS.build(neck)
-            loss_modules = {
+            teacher_models = {
                 name: MODELS.build(cfg)
-                for name, cfg in distill_losses.items()
+                for name, cfg in teachers.items()
             }
-        if set(self.MNF_LOSSES) & set(distill_losses) and not isinstance(
-                neck_model, ModalityNoiseFilter):
-            raise ValueError(
-                f'model.distill_losses {sorted(set(self.MNF_LOSSES) & set(distill_losses))} '  # noqa: E501
-                "train the MNF: they need model.neck=dict(type="
-                f"'ModalityNoiseFilter', ...), got {neck}")
+            head_models = {
+                name: self._build_head(name, cfg, student_model,
+                                       teacher_models)
+                for name, cfg in heads.items()
+            }
         super().__init__(
             data_preprocessor=data_preprocessor
             or student_model.data_preprocessor,
             init_cfg=init_cfg)
         self.student = student_model
-        self.teacher = teacher_model
-        if self.teacher is not None:
-            self.teacher.requires_grad_(False)
-        self.distill_neck = neck_model
-        self.distill_losses = torch.nn.ModuleDict(loss_modules)
+        self.teachers = nn.ModuleDict(teacher_models)
+        self.teachers.requires_grad_(False)
+        self.distill_heads = nn.ModuleDict(head_models)
 
-    @classmethod
-    def _check_parts(cls, teacher: OptConfigType, neck: OptConfigType,
-                     distill_losses: Dict[str, ConfigType]) -> None:
-        """Config errors, before anything is built."""
-        unknown = set(distill_losses) - set(cls.LOSS_NAMES)
-        if unknown:
+    @staticmethod
+    def _teacher_cfgs(
+            teacher: OptConfigType,
+            teachers: Optional[Dict[str, ConfigType]]) -> Dict[str, dict]:
+        if teacher is not None and teachers:
+            raise ValueError('set model.teacher or model.teachers, not both')
+        if teacher is not None:
+            return dict(teacher=teacher)
+        return {name: cfg for name, cfg in (teachers or {}).items() if cfg}
+
+    @staticmethod
+    def _build_head(name: str, cfg: ConfigType, student: nn.Module,
+                    teachers: Dict[str, nn.Module]) -> BaseDistillHead:
+        """Build head ``name`` with the sizes of its student and teacher."""
+        cfg = dict(cfg)
+        teacher_name = cfg.setdefault('teacher', 'teacher')
+        if teacher_name not in teachers:
             raise ValueError(
-                f'model.distill_losses has unknown keys {sorted(unknown)}; '
-                f'expected a subset of {list(cls.LOSS_NAMES)}')
-        if distill_losses and teacher is None:
-            raise ValueError('model.distill_losses needs model.teacher')
-        uses_neck = {'loss_csc', *cls.MNF_LOSSES} & set(distill_losses)
-        if 'loss_csc' in distill_losses and neck is None:
-            raise ValueError(
-                "model.distill_losses.loss_csc needs model.neck: "
-                "dict(type='ModalityNoiseFilter', ...), or dict(type="
-                "'TeacherProjector', ...) for CSC on the raw teacher feature")
-        if neck is not None and not uses_neck:
-            raise ValueError(
-                'model.neck is set but no loss uses it: add loss_csc (or the '
-                f'MNF terms {list(cls.MNF_LOSSES)}) to model.distill_losses')
+                f'model.heads.{name} reads teacher "{teacher_name}", but '
+                f'model.teachers has {sorted(teachers) or "none"} (set '
+                'model.teacher, or the head\'s teacher=...)')
+        teacher = teachers[teacher_name]
+        head_cfg = getattr(student, 'cls_head', None)
+        defaults = dict(
+            student_dim=getattr(head_cfg, 'in_channels', None),
+            num_classes=getattr(head_cfg, 'num_classes', None),
+            teacher_dim=getattr(teacher, 'feat_dim', None))
+        for key, value in defaults.items():
+            if value is not None:
+                cfg.setdefault(key, value)
+        head = MODELS.build(cfg)
+        if not isinstance(head, BaseDistillHead):
+            raise TypeError(f'model.heads.{name} must be a distillation head '
+                            f'(BaseDistillHead), got {type(head).__name__}')
+        if head.uses_teacher_logits:
+            check = getattr(teacher, 'check_classifier', None)
+            if check is None:
+                raise ValueError(
+                    f'model.heads.{name} distils the teacher\'s logits, but '
+                    f'teacher "{teacher_name}" ({type(teacher).__name__}) '
+                    'has no classifier')
+            check()
+        return head
 
     def train(self, mode: bool = True) -> 'CrossModalDistiller':
         super().train(mode)
-        if self.teacher is not None:
-            self.teacher.eval()
+        self.teachers.eval()
         return self
+
+    def set_train_size(self, num_samples: int) -> None:
+        """Tell every head the training set's size (memory banks)."""
+        for head in self.distill_heads.values():
+            head.set_train_size(num_samples)
 
     def forward(self,
                 inputs: Tensor,
@@ -161,7 +161,27 @@ class CrossModalDistiller(BaseModel):
         return predictions
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
-        """Losses of one batch, each logged under its own key."""
+        """The student's losses and every head's terms, by log key."""
+        losses, distill_inputs = self.student_step(inputs, data_samples)
+        if not self.distill_heads:
+            return losses
+        distill_inputs.teacher_feats, distill_inputs.teacher_logits = \
+            self.run_teachers(inputs, data_samples)
+        for name, head in self.distill_heads.items():
+            for key, value in head(distill_inputs).items():
+                if key in losses:
+                    raise KeyError(
+                        f'model.heads.{name} returns "{key}", which another '
+                        'head (or the student) already returns')
+                losses[key] = value
+        return losses
+
+    def student_step(self, inputs: Tensor,
+                     data_samples: SampleList) -> Tuple[dict, DistillInputs]:
+        """One student pass: its own losses (``loss_cls`` logged as
+        ``loss_cls_v``, plus a neck's auxiliary losses, as
+        ``BaseRecognizer.loss``) and the student fields of the heads'
+        inputs (teacher fields empty)."""
         feats, head_kwargs = self.student.extract_feat(
             inputs, data_samples=data_samples)
         tokens = to_tokens(feats, head_kwargs.get('num_segs'))  # V
@@ -170,95 +190,42 @@ class CrossModalDistiller(BaseModel):
                 f'{tokens.size(0)} student clips for {len(data_samples)} '
                 'samples: train with one clip per sample (SampleFrames '
                 'num_clips=1)')
-        student_logits = self.student.cls_head(feats, **head_kwargs)
-        losses = self._student_losses(student_logits, data_samples,
-                                      head_kwargs)
-        dl = self.distill_losses
-        if not dl:
-            return losses
-        student_feat = tokens.mean(dim=1)  # v
-        labels = self._labels(data_samples)  # y
-        with torch.no_grad():
-            teacher_feat = self.teacher(inputs, data_samples)  # a
-
-        if self.distill_neck is not None:
-            mnf = self.distill_neck(teacher_feat, tokens)
-        # MNF-only terms: their gradient into the student is discarded.
-        if 'loss_cls_n' in dl:
-            losses['loss_cls_n'] = self._mnf_only(
-                dl['loss_cls_n'](mnf['logits'], labels), tokens)
-        if 'loss_tri' in dl:
-            losses['loss_tri'] = self._mnf_only(
-                dl['loss_tri'](student_feat, mnf['filtered_teacher'],
-                               mnf['teacher']), tokens)
-        if 'loss_gate' in dl:
-            losses['loss_gate'] = dl['loss_gate'](self.distill_neck.gate_weights)
-        # CSC reaches both the student and the MNF.
-        if 'loss_csc' in dl:
-            teacher_student_cos = F.normalize(
-                student_feat, dim=1) @ F.normalize(
-                    mnf['filtered_teacher'], dim=1).t()
-            losses['loss_csc'] = dl['loss_csc'](student_feat,
-                                                mnf['calibrated'], labels,
-                                                teacher_student_cos)
-
-        # Baselines: the student against the raw teacher.
-        if 'loss_kd' in dl:
-            with torch.no_grad():
-                teacher_logits = self.teacher.classify(teacher_feat)
-            losses['loss_kd'] = dl['loss_kd'](student_logits, teacher_logits)
-        if 'loss_fitnet' in dl:
-            losses['loss_fitnet'] = dl['loss_fitnet'](student_feat,
-                                                      teacher_feat)
-        if 'loss_cos' in dl:
-            losses['loss_cos'] = dl['loss_cos'](student_feat, teacher_feat)
-        if 'loss_crd' in dl:
-            losses['loss_crd'] = dl['loss_crd'](
-                student_feat, teacher_feat,
-                self._sample_indices(data_samples, tokens.device))
-        return losses
-
-    def _student_losses(self, student_logits: Tensor,
-                        data_samples: SampleList, head_kwargs: dict) -> dict:
-        """The student's own head loss ``loss_cls_v`` (and its accuracies,
-        and a neck's auxiliary losses), as ``Recognizer.loss`` computes it."""
+        logits = self.student.cls_head(feats, **head_kwargs)
         losses = dict(head_kwargs.get('loss_aux', {}))
         for key, value in self.student.cls_head.loss_by_feat(
-                student_logits, data_samples).items():
+                logits, data_samples).items():
             losses['loss_cls_v' if key == 'loss_cls' else key] = value
-        return losses
-
-    @staticmethod
-    def _labels(data_samples: SampleList) -> Tensor:
-        """(N, ) class indices, or (N, C) multi-hot for multi-label data."""
         labels = torch.stack([s.gt_label.view(-1) for s in data_samples])
-        return labels.view(-1) if labels.size(1) == 1 else labels
+        sample_idx = None
+        if all('sample_idx' in s for s in data_samples):
+            sample_idx = torch.as_tensor(
+                [int(s.sample_idx) for s in data_samples],
+                device=tokens.device)
+        return losses, DistillInputs(
+            tokens=tokens,
+            pooled=tokens.mean(dim=1),  # v
+            logits=logits,
+            labels=labels.view(-1) if labels.size(1) == 1 else labels,
+            teacher_feats={},
+            sample_idx=sample_idx,
+            data_samples=data_samples)
 
-    @staticmethod
-    def _sample_indices(data_samples: SampleList,
-                        device: torch.device) -> Tensor:
-        if not all('sample_idx' in s for s in data_samples):
-            raise KeyError(
-                'loss_crd needs each clip\'s index in the training set: pack '
-                "it with PackActionInputs(algorithm_keys=(..., 'sample_idx'))")
-        return torch.as_tensor([int(s.sample_idx) for s in data_samples],
-                               device=device)
-
-    @staticmethod
-    def _mnf_only(loss: Tensor, student_tokens: Tensor) -> Tensor:
-        """``loss`` unchanged in value, with no gradient into the student.
-
-        Adds ``c.detach() - c`` with ``c = <V, dloss/dV>`` (the gradient held
-        constant): zero in value, it cancels exactly what ``loss`` would send
-        into the student's feature map ``V``, and with it into every student
-        parameter, while the MNF keeps its gradient. One forward, one
-        backward, DDP-safe (the reference used two optimizers instead).
-        """
-        if not (loss.requires_grad and student_tokens.requires_grad):
-            return loss
-        grad, = torch.autograd.grad(
-            loss, student_tokens, retain_graph=True, allow_unused=True)
-        if grad is None:
-            return loss
-        cancel = (student_tokens * grad).sum()
-        return loss + (cancel.detach() - cancel)
+    @torch.no_grad()
+    def run_teachers(
+        self, inputs: Tensor, data_samples: SampleList
+    ) -> Tuple[Dict[str, Tensor], Dict[str, Tensor]]:
+        """Every teacher's features, and the logits of the teachers whose
+        classifier a head distils."""
+        feats = {
+            name: teacher(inputs, data_samples)
+            for name, teacher in self.teachers.items()
+        }
+        wanted = {
+            head.teacher
+            for head in self.distill_heads.values() if head.uses_teacher_logits
+        }
+        logits = {
+            name: self.teachers[name].classify(feats[name])
+            for name in wanted
+        }
+        return feats, logits

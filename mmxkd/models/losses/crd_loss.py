@@ -1,5 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import math
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -32,8 +33,11 @@ class CRDLoss(nn.Module):
     Args:
         student_dim (int): Student feature size ``Dv``.
         teacher_dim (int): Teacher feature size ``Da``.
-        num_samples (int): Size of the training set (the banks' length);
-            ``sample_idx`` must lie in ``[0, num_samples)``.
+        num_samples (int, optional): Size of the training set (the banks'
+            length); ``sample_idx`` must lie in ``[0, num_samples)``. When
+            None, the banks are sized later by :meth:`set_num_samples` (the
+            distiller does it from the training set) or by the checkpoint
+            they are loaded from.
         embed_dim (int): Size of the shared embedding. Defaults to 128.
         num_negatives (int): Negatives per anchor. Defaults to 16384.
         temperature (float): Defaults to 0.07.
@@ -50,33 +54,61 @@ class CRDLoss(nn.Module):
     def __init__(self,
                  student_dim: int,
                  teacher_dim: int,
-                 num_samples: int,
+                 num_samples: Optional[int] = None,
                  embed_dim: int = 128,
                  num_negatives: int = 16384,
                  temperature: float = 0.07,
                  momentum: float = 0.5,
                  loss_weight: float = 0.8) -> None:
         super().__init__()
-        if num_samples < 2:
-            raise ValueError(f'num_samples must be >= 2, got {num_samples}')
         self.embed_student = nn.Linear(student_dim, embed_dim)
         self.embed_teacher = nn.Linear(teacher_dim, embed_dim)
-        self.num_samples = num_samples
         self.num_negatives = num_negatives
         self.temperature = temperature
         self.momentum = momentum
         self.loss_weight = loss_weight
-        bound = 1 / math.sqrt(embed_dim / 3)
-        for name in ('memory_student', 'memory_teacher'):
-            self.register_buffer(
-                name, torch.rand(num_samples, embed_dim) * 2 * bound - bound)
+        self.embed_dim = embed_dim
+        self.register_buffer('memory_student', torch.empty(0, embed_dim))
+        self.register_buffer('memory_teacher', torch.empty(0, embed_dim))
+        if num_samples is not None:
+            self.set_num_samples(num_samples)
         # normalisation constants Z, set on the first batch
         self.register_buffer('z_student', torch.tensor(-1.0))
         self.register_buffer('z_teacher', torch.tensor(-1.0))
 
+    @property
+    def num_samples(self) -> int:
+        return self.memory_student.size(0)
+
+    def set_num_samples(self, num_samples: int) -> None:
+        """(Re)initialise both banks for ``num_samples`` clips, uniformly in
+        ``[-b, b]`` with ``b = 1 / sqrt(embed_dim / 3)`` as in the paper's
+        code; kept when they already have that size."""
+        if num_samples < 2:
+            raise ValueError(f'num_samples must be >= 2, got {num_samples}')
+        if num_samples == self.num_samples:
+            return
+        bound = 1 / math.sqrt(self.embed_dim / 3)
+        for bank in (self.memory_student, self.memory_teacher):
+            # in place, so that wrappers holding the buffer (DDP) see it
+            bank.data = torch.rand(
+                num_samples, self.embed_dim, device=bank.device) * 2 * bound \
+                - bound
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args,
+                              **kwargs) -> None:
+        saved = state_dict.get(prefix + 'memory_student')
+        if saved is not None and saved.size(0) != self.num_samples:
+            self.set_num_samples(saved.size(0))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def forward(self, student_feat: Tensor, teacher_feat: Tensor,
                 sample_idx: Tensor) -> Tensor:
         sample_idx = sample_idx.long().view(-1)
+        if self.num_samples == 0:
+            raise RuntimeError(
+                'CRDLoss memory banks have no size: set num_samples, or train '
+                'through the runner, which sizes them from the training set')
         if sample_idx.min() < 0 or sample_idx.max() >= self.num_samples:
             raise ValueError(
                 f'sample_idx {sample_idx.tolist()} outside [0, '

@@ -1,5 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from typing import Optional
+from typing import Optional, Union
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -62,21 +62,27 @@ class CSCLoss(nn.Module):
                              f'and {tuple(calibrated_feat.shape)}')
         similarity = F.normalize(student_feat, dim=1) @ F.normalize(
             calibrated_feat, dim=1).t()
-        if self.adaptive_temperature:
-            if teacher_student_cos is None or teacher_student_cos.shape != (
-                    num, num):
-                raise ValueError(
-                    'adaptive_temperature needs teacher_student_cos of shape '
-                    f'({num}, {num}), got '
-                    f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
-            temperature = teacher_student_cos.detach().clamp(
-                min=0) + self.threshold
-        else:
-            temperature = self.threshold
+        if self.adaptive_temperature and (teacher_student_cos is None
+                                          or teacher_student_cos.shape !=
+                                          (num, num)):
+            raise ValueError(
+                'adaptive_temperature needs teacher_student_cos of shape '
+                f'({num}, {num}), got '
+                f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
+        temperature = self.temperature(teacher_student_cos)
         log_prob = F.log_softmax(similarity / temperature, dim=1)
         positives = self.positive_weights(labels).to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
         return self.loss_weight * loss.mean()
+
+    def temperature(self,
+                    teacher_student_cos: Optional[Tensor]) -> Union[Tensor,
+                                                                    float]:
+        """``tau_ij = max(cos_ij, 0) + t`` (detached), or ``t`` when the
+        temperature is fixed."""
+        if not self.adaptive_temperature:
+            return self.threshold
+        return teacher_student_cos.detach().clamp(min=0) + self.threshold
 
     @staticmethod
     def positive_weights(labels: Tensor) -> Tensor:

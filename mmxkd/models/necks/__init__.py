@@ -1,5 +1,4 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-from .mnf import ModalityNoiseFilter
-from .teacher_projector import TeacherProjector
+from .modality_noise_filter import ModalityNoiseFilter
 
-__all__ = ['ModalityNoiseFilter', 'TeacherProjector']
+__all__ = ['ModalityNoiseFilter']

@@ -10,7 +10,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from torch import Tensor
 
-from mmxkd.datasets.npy_io import load_teacher_feature, save_npy_atomic
+from mmxkd.fileio import load_teacher_feature, save_npy_atomic
 from mmxkd.registry import MODELS
 from ..utils import to_tokens
 
@@ -82,13 +82,23 @@ class NetworkTeacher(nn.Module):
             data['inputs'], stage='backbone')
         return to_tokens(feats, kwargs.get('num_segs')).mean(dim=1)
 
-    def classify(self, teacher_feat: Tensor) -> Tensor:
-        """The teacher's logits for its features (its head's ``fc_cls``)."""
+    @property
+    def feat_dim(self) -> Optional[int]:
+        """``Da``: the input size of the teacher's head, if it has one."""
+        return getattr(getattr(self.model, 'cls_head', None), 'in_channels',
+                       None)
+
+    def check_classifier(self) -> None:
+        """Raise unless the teacher's head has a linear ``fc_cls``."""
         fc_cls = getattr(getattr(self.model, 'cls_head', None), 'fc_cls', None)
-        if fc_cls is None:
+        if not isinstance(fc_cls, nn.Linear):
             raise ValueError('logit distillation needs a teacher whose '
                              'cls_head has a linear fc_cls')
-        return fc_cls(teacher_feat)
+
+    def classify(self, teacher_feat: Tensor) -> Tensor:
+        """The teacher's logits for its features (its head's ``fc_cls``)."""
+        self.check_classifier()
+        return self.model.cls_head.fc_cls(teacher_feat)
 
     def forward(self, inputs: Tensor, data_samples: SampleList) -> Tensor:
         keys = [self._key(sample) for sample in data_samples]

@@ -44,12 +44,16 @@ class PrecomputedTeacher(nn.Module):
         self.classifier = None if classifier is None else \
             load_teacher_classifier(feat_dim=feat_dim, **classifier)
 
-    def classify(self, teacher_feat: Tensor) -> Tensor:
-        """The teacher's logits for its features."""
+    def check_classifier(self) -> None:
+        """Raise unless the teacher has its classifier (logit KD)."""
         if self.classifier is None:
             raise ValueError(
                 'logit distillation needs the teacher classifier: set '
                 "model.teacher.classifier=dict(checkpoint=..., num_classes=...)")
+
+    def classify(self, teacher_feat: Tensor) -> Tensor:
+        """The teacher's logits for its features."""
+        self.check_classifier()
         return self.classifier(teacher_feat)
 
     def forward(self, inputs: Tensor,

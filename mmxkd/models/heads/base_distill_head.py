@@ -1,0 +1,60 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from abc import ABCMeta, abstractmethod
+from typing import Dict, Optional
+
+import torch.nn as nn
+from mmengine.registry import DefaultScope
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+from .distill_inputs import DistillInputs
+
+
+class BaseDistillHead(nn.Module, metaclass=ABCMeta):
+    """A distillation method: its learnable parts, loss terms and gradient
+    routing, on top of a :class:`DistillInputs`.
+
+    The distiller passes the sizes it reads from the built student and
+    teacher (``student_dim``, ``teacher_dim``, ``num_classes``) to every
+    head, so configs never copy them by hand; a value set in the head's
+    config wins. ``forward`` returns a dict of scalars: keys with ``loss``
+    are summed into the training loss, the others are logged as statistics.
+
+    Args:
+        teacher (str): Name of the teacher the head reads (a key of the
+            distiller's ``teachers``). Defaults to ``'teacher'``.
+        student_dim (int, optional): Channels ``Dv`` of the student tokens.
+        teacher_dim (int, optional): Size ``Da`` of the teacher feature.
+        num_classes (int, optional): Classes of the student's head.
+    """
+
+    #: The distiller computes the teacher's logits for this head.
+    uses_teacher_logits: bool = False
+
+    def __init__(self,
+                 teacher: str = 'teacher',
+                 student_dim: Optional[int] = None,
+                 teacher_dim: Optional[int] = None,
+                 num_classes: Optional[int] = None) -> None:
+        super().__init__()
+        self.teacher = teacher
+        self.student_dim = student_dim
+        self.teacher_dim = teacher_dim
+        self.num_classes = num_classes
+
+    @staticmethod
+    def build_part(cfg: Optional[dict]) -> Optional[nn.Module]:
+        """Build a loss or module config in the mmxkd scope; None stays None
+        (a term dropped by a child config)."""
+        if cfg is None:
+            return None
+        with DefaultScope.overwrite_default_scope('mmxkd'):
+            return MODELS.build(cfg)
+
+    def set_train_size(self, num_samples: int) -> None:
+        """Called with the training set's size before training starts; heads
+        with per-sample state (memory banks) size it here."""
+
+    @abstractmethod
+    def forward(self, inputs: DistillInputs) -> Dict[str, Tensor]:
+        """Loss terms (keys with ``loss``) and statistics of one batch."""

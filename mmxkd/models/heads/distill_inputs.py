@@ -1,0 +1,39 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+from mmaction.utils import SampleList
+from torch import Tensor
+
+
+@dataclass
+class DistillInputs:
+    """What the distiller hands every distillation head, for one batch.
+
+    The frame builds it once per training step; heads read the fields they
+    need and never run the student or a teacher themselves.
+
+    Attributes:
+        tokens (Tensor): The student's last feature map as tokens ``V``,
+            (N, L, Dv); attached to the student's graph.
+        pooled (Tensor): ``v = mean_L(V)``, (N, Dv), the feature the
+            student's own classifier sees.
+        logits (Tensor): The student's logits, (N, C).
+        labels (Tensor): (N, ) class indices, or (N, C) multi-hot.
+        teacher_feats (dict[str, Tensor]): Each teacher's feature by teacher
+            name, (N, Da); constants (computed without gradients).
+        teacher_logits (dict[str, Tensor]): Logits of the teachers whose
+            classifier a head asked for (``uses_teacher_logits``), (N, C).
+        sample_idx (Tensor, optional): (N, ) indices of the clips in the
+            training set, when the pipeline packs ``sample_idx``.
+        data_samples (list): The batch's data samples.
+    """
+
+    tokens: Tensor
+    pooled: Tensor
+    logits: Tensor
+    labels: Tensor
+    teacher_feats: Dict[str, Tensor]
+    teacher_logits: Dict[str, Tensor] = field(default_factory=dict)
+    sample_idx: Optional[Tensor] = None
+    data_samples: SampleList = field(default_factory=list)

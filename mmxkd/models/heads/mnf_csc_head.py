@@ -1,0 +1,139 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+import math
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmxkd.registry import MODELS
+from ..utils import buffers_restored
+from .base_distill_head import BaseDistillHead
+from .distill_inputs import DistillInputs
+
+
+@MODELS.register_module()
+class MNFCSCHead(BaseDistillHead):
+    """MNF + CSC of Xia et al. 2023 (``../shared/METHOD.md``).
+
+    Terms, with ``a`` the teacher feature, ``V`` / ``v`` the student's tokens
+    / pooled feature and the MNF's ``a_hat`` (filtered teacher), ``z``
+    (calibrated feature) and ``p_n`` (its logits):
+
+    - ``loss_csc`` = CSC(v, z, y; tau from cos(v, a_hat)): trains the student
+      (through ``v`` and through ``z``, whose attention reads ``V``) and the
+      MNF;
+    - ``loss_cls_n`` = CE(p_n, y), ``loss_gate`` = L1 on the gate weights,
+      ``loss_tri`` = triplet(v; a_hat, a): train the MNF only.
+
+    Routing is exact by construction: the MNF-only terms come from a second
+    MNF pass over the detached student (``V.detach()``, ``v.detach()``), so
+    no gradient of theirs can reach the student, and that pass leaves the
+    MNF's BatchNorm statistics as they were (they move once per step, as in
+    the reference's single forward). The MNF pass for CSC is the one that
+    moves them. This equals the reference's two-optimizer step.
+
+    Any term set to None is dropped (an ablation): ``loss_csc=None`` is MNF
+    without CSC, ``loss_tri=None`` MNF + CSC without the triplet.
+
+    Logged statistics: ``mnf_gate_mean`` / ``mnf_gate_std`` (gate values),
+    ``mnf_attn_entropy`` (entropy of the attention over the L tokens,
+    divided by ln L: 1 is uniform; 0 with a single token, where attention
+    ignores the teacher) and ``csc_tau_mean`` / ``csc_tau_min`` /
+    ``csc_tau_max``.
+
+    Args:
+        mnf (dict): The :class:`ModalityNoiseFilter` config; its
+            ``teacher_dim``, ``student_dim`` and ``num_classes`` default to
+            the head's. Defaults to ``dict(type='ModalityNoiseFilter')``.
+        loss_csc (dict, optional): :class:`CSCLoss`.
+        loss_cls_n (dict, optional): The MNF classifier's loss.
+        loss_gate (dict, optional): :class:`GateSparsityLoss`.
+        loss_tri (dict, optional): :class:`CrossModalTripletLoss`.
+        **kwargs: :class:`BaseDistillHead` arguments (``teacher``, sizes).
+
+    Shapes:
+        teacher feature (N, Da); tokens (N, L, Dv) with L >= 1; labels (N, )
+        or multi-hot (N, C).
+    """
+
+    def __init__(self,
+                 mnf: dict = dict(type='ModalityNoiseFilter'),
+                 loss_csc: Optional[dict] = dict(type='CSCLoss'),
+                 loss_cls_n: Optional[dict] = dict(
+                     type='mmaction.CrossEntropyLoss'),
+                 loss_gate: Optional[dict] = dict(type='GateSparsityLoss'),
+                 loss_tri: Optional[dict] = dict(
+                     type='CrossModalTripletLoss'),
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        mnf = dict(mnf)
+        for key in ('teacher_dim', 'student_dim', 'num_classes'):
+            mnf.setdefault(key, getattr(self, key))
+        self.mnf = self.build_part(mnf)
+        self.loss_csc = self.build_part(loss_csc)
+        self.loss_cls_n = self.build_part(loss_cls_n)
+        self.loss_gate = self.build_part(loss_gate)
+        self.loss_tri = self.build_part(loss_tri)
+        if not any((self.loss_csc, self.loss_cls_n, self.loss_gate,
+                    self.loss_tri)):
+            raise ValueError('MNFCSCHead: every loss term is None; keep at '
+                             'least one of loss_csc, loss_cls_n, loss_gate, '
+                             'loss_tri')
+
+    def forward(self, inputs: DistillInputs) -> Dict[str, Tensor]:
+        a = inputs.teacher_feats[self.teacher]
+        V, v, y = inputs.tokens, inputs.pooled, inputs.labels
+        losses: Dict[str, Tensor] = {}
+        mnf = None
+        if self.loss_csc is not None:
+            mnf = self.mnf(a, V)
+            cos = cosine_matrix(v, mnf['filtered_teacher'])
+            losses['loss_csc'] = self.loss_csc(v, mnf['calibrated'], y, cos)
+            losses.update(tau_stats(self.loss_csc.temperature(cos), v))
+        if self.loss_cls_n is not None or self.loss_tri is not None:
+            v_const = v.detach()
+            if mnf is None:
+                mnf_const = self.mnf(a, V.detach())
+            else:
+                with buffers_restored(self.mnf):
+                    mnf_const = self.mnf(a, V.detach())
+            if self.loss_cls_n is not None:
+                losses['loss_cls_n'] = self.loss_cls_n(mnf_const['logits'], y)
+            if self.loss_tri is not None:
+                losses['loss_tri'] = self.loss_tri(
+                    v_const, mnf_const['filtered_teacher'],
+                    mnf_const['teacher'])
+            mnf = mnf if mnf is not None else mnf_const
+        if self.loss_gate is not None:
+            losses['loss_gate'] = self.loss_gate(self.mnf.gate_weights)
+        if mnf is not None:
+            losses.update(mnf_stats(mnf))
+        return losses
+
+
+def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:
+    """``cos(x_i, y_j)``: (N, N) for x, y (N, D)."""
+    return F.normalize(x, dim=1) @ F.normalize(y, dim=1).t()
+
+
+@torch.no_grad()
+def mnf_stats(mnf: Dict[str, Tensor]) -> Dict[str, Tensor]:
+    """Gate spread and attention entropy (divided by ln L) of one pass."""
+    gate, attention = mnf['gate'], mnf['attention']
+    num_tokens = attention.size(1)
+    entropy = -(attention * attention.clamp(min=1e-12).log()).sum(1)
+    normalised = entropy / math.log(num_tokens) if num_tokens > 1 else \
+        torch.zeros_like(entropy)
+    return dict(
+        mnf_gate_mean=gate.mean(),
+        mnf_gate_std=gate.std() if gate.numel() > 1 else gate.new_zeros(()),
+        mnf_attn_entropy=normalised.mean())
+
+
+@torch.no_grad()
+def tau_stats(tau, like: Tensor) -> Dict[str, Tensor]:
+    """Range of CSC's temperature (a float when it is fixed)."""
+    tau = torch.as_tensor(tau, dtype=like.dtype, device=like.device)
+    return dict(
+        csc_tau_mean=tau.mean(), csc_tau_min=tau.min(), csc_tau_max=tau.max())

@@ -1,0 +1,1 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
