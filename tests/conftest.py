@@ -51,13 +51,9 @@ def data_options(root: str, batch_size: int = 4) -> List[str]:
     return opts
 
 
-# Real audio-visual clips beside the repository (never copied into it); CI
-# always has them, so their absence is an error, not a skip.
-GRID = osp.join(osp.dirname(ROOT), 'shared', 'data', 'grid_s1')
-if not osp.isdir(osp.join(GRID, 'videos')):
-    raise RuntimeError(f'the GRID test clips are missing: {GRID} (the '
-                       "project's shared/ folder must sit beside the "
-                       'repository)')
+# Ten real GRID clips (speaker s1) with their word alignments, committed
+# with the tests: tests/data/grid_s1/README.md names them and their licence.
+GRID = osp.join(ROOT, 'tests', 'data', 'grid_s1')
 
 TEACHER_CFG = osp.join(
     ROOT, 'configs/audio_teacher/tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py')
