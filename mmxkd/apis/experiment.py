@@ -1,0 +1,405 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Train and test a config with a seed in a run directory, through the
+repository's ``tools/train.py`` and ``tools/test.py`` (run as a user would
+run them), and read back what the runs left there.
+
+A run directory holds MMEngine's training work dir (``epoch_<N>.pth``,
+``last_checkpoint``, ``best_*.pth``, ``<ts>/vis_data/scalars.json``), the
+test's work dir ``test/`` (``<ts>/<ts>.json``), with ``dump`` the test
+predictions ``test_predictions.pkl``, with ``log_to_file`` the tools' output
+``run.log``, and, written last, ``metrics.json``, which marks the run done:
+a later run of the same :class:`Run` skips it (or, if it was tested on the
+other checkpoint, only tests it again), and a run whose training was
+interrupted is resumed (``tools/train.py --resume``).
+"""
+import json
+import os
+import os.path as osp
+import re
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from glob import glob
+from typing import Dict, List, Optional, Sequence, Tuple
+
+# The files of a run directory (see the module docstring).
+RECORD_FILE = 'metrics.json'
+PREDICTIONS_FILE = 'test_predictions.pkl'
+LOG_FILE = 'run.log'
+TEST_DIR = 'test'
+# Which checkpoint of a run is tested.
+CHECKPOINTS = ('last', 'best')
+# Keys of MMEngine's test log line that are timings, not metrics.
+NOT_METRICS = frozenset({'time', 'data_time', 'memory'})
+LOG_TAIL_LINES = 20
+_EPOCH_CHECKPOINT = re.compile(r'epoch_(\d+)\.pth')
+
+
+class RunError(Exception):
+    """A step of one run failed; the message says which and why."""
+
+
+def config_stem(path: str) -> str:
+    """The config file name without ``.py``.
+
+    Args:
+        path: A config file.
+
+    Returns:
+        The stem, e.g. ``kd_r18`` for ``configs/kd/kd_r18.py``.
+    """
+    return osp.splitext(osp.basename(path))[0]
+
+
+def write_text_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all.
+
+    Args:
+        path: The file to (over)write.
+        text: Its new content.
+    """
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def run_command(cmd: Sequence[str],
+                cwd: str,
+                step: str,
+                log_file: Optional[str] = None) -> None:
+    """Run a command, echoed as ``$ <command>``.
+
+    Args:
+        cmd: The program and its arguments.
+        cwd: Where to run it (the repository root for its tools).
+        step: What the command does, for the error message.
+        log_file: Without it the echo and the command's output go to the
+            terminal; with it both are appended to this file.
+
+    Raises:
+        RunError: The command exited non-zero.
+    """
+    echo = '$ ' + shlex.join(cmd)
+    if log_file is None:
+        print(echo, flush=True)
+        returncode = subprocess.run(cmd, cwd=cwd).returncode
+    else:
+        with open(log_file, 'a') as log:
+            log.write(f'\n{echo}\n')
+            log.flush()
+            returncode = subprocess.run(
+                cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT).returncode
+    if returncode != 0:
+        raise RunError(f'{step} exited with {returncode}')
+
+
+def find_checkpoint(run_dir: str, which: str = 'last') -> str:
+    """A checkpoint of a training run.
+
+    Args:
+        run_dir: The training's work dir.
+        which: ``'last'``: the checkpoint that ``last_checkpoint`` names,
+            looked up in ``run_dir`` (which may have moved since MMEngine
+            wrote its absolute path), or, without that file, the
+            ``epoch_<N>.pth`` with the largest N. ``'best'``: the single
+            ``best_*.pth``.
+
+    Returns:
+        The checkpoint's path.
+
+    Raises:
+        RunError: There is no such checkpoint.
+    """
+    if which == 'best':
+        best = sorted(glob(osp.join(run_dir, 'best_*.pth')))
+        if len(best) != 1:
+            raise RunError('--checkpoint best needs one best_*.pth in '
+                           f'{run_dir}, found {len(best)}')
+        return best[0]
+    pointer = osp.join(run_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            checkpoint = osp.join(run_dir, osp.basename(f.read().strip()))
+        if not osp.isfile(checkpoint):
+            raise RunError(f'last_checkpoint names {checkpoint}, which does '
+                           'not exist')
+        return checkpoint
+    epochs = {}
+    for path in glob(osp.join(run_dir, 'epoch_*.pth')):
+        match = _EPOCH_CHECKPOINT.fullmatch(osp.basename(path))
+        if match:
+            epochs[int(match.group(1))] = path
+    if not epochs:
+        raise RunError(f'no last_checkpoint or epoch_<N>.pth in {run_dir}')
+    return epochs[max(epochs)]
+
+
+def read_test_metrics(test_dir: str) -> Dict[str, float]:
+    """The metrics of the newest test log in a test's work dir.
+
+    Args:
+        test_dir: The work dir of ``tools/test.py``, where MMEngine's
+            LoggerHook wrote ``<ts>/<ts>.json``.
+
+    Returns:
+        Metric name -> value of the log's last line, timings left out.
+
+    Raises:
+        RunError: The test wrote no log.
+    """
+    logs = sorted(
+        path for path in glob(osp.join(test_dir, '*', '*.json'))
+        if osp.basename(path) == osp.basename(osp.dirname(path)) + '.json')
+    if not logs:
+        raise RunError(f'the test wrote no metrics to {test_dir}/<ts>/')
+    with open(logs[-1]) as f:
+        lines = [line for line in f if line.strip()]
+    return {key: value for key, value in json.loads(lines[-1]).items()
+            if key not in NOT_METRICS}
+
+
+def read_val_curve(run_dir: str,
+                   key: str = 'acc/top1') -> List[Tuple[int, float]]:
+    """One validation metric over a training run, resumed parts included.
+
+    Args:
+        run_dir: The training's work dir, with MMEngine's
+            ``<ts>/vis_data/scalars.json`` of each (resumed) training.
+        key: The metric.
+
+    Returns:
+        (epoch, value) of every validation, by epoch; where a resumed
+        training validated an epoch again, its newer value.
+    """
+    curve = {}
+    for log in sorted(glob(osp.join(run_dir, '*', 'vis_data',
+                                    'scalars.json'))):
+        with open(log) as f:
+            for line in f:
+                entry = json.loads(line)
+                if key in entry:
+                    curve[entry['step']] = entry[key]
+    return sorted(curve.items())
+
+
+def log_tail(log_file: str, lines: int = LOG_TAIL_LINES) -> str:
+    """The last lines of a log, indented by four spaces.
+
+    Args:
+        log_file: The log.
+        lines: How many lines.
+
+    Returns:
+        The lines, or ``    (no run.log)`` if the log does not exist.
+    """
+    if not osp.isfile(log_file):
+        return f'    (no {osp.basename(log_file)})'
+    with open(log_file, errors='replace') as f:
+        tail = f.read().splitlines()[-lines:]
+    return '\n'.join('    ' + line for line in tail)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training-and-test run of a config with a seed.
+
+    Args:
+        config: The config file (relative paths are taken from the current
+            directory).
+        seed: ``randomness.seed`` of the training and the test.
+        run_dir: Where the run's files go.
+        options: ``--cfg-options`` (``KEY=VALUE``) of the training and the
+            test.
+        train_options: More ``--cfg-options`` of the training only.
+        checkpoint: Which checkpoint to test, one of :data:`CHECKPOINTS`.
+        dump: Also write the test predictions to ``test_predictions.pkl``.
+    """
+    config: str
+    seed: int
+    run_dir: str
+    options: Tuple[str, ...] = ()
+    train_options: Tuple[str, ...] = ()
+    checkpoint: str = 'last'
+    dump: bool = False
+
+    @property
+    def label(self) -> str:
+        """``<config stem> seed <seed>``, to name the run in messages."""
+        return f'{config_stem(self.config)} seed {self.seed}'
+
+
+@dataclass
+class RunRecord:
+    """A finished run, as its ``metrics.json`` holds it.
+
+    Args:
+        config: The config file, as the :class:`Run` gave it.
+        seed: The run's seed.
+        checkpoint: The file name of the tested checkpoint.
+        metrics: The test metrics (see :func:`read_test_metrics`).
+    """
+    config: str
+    seed: int
+    checkpoint: str
+    metrics: Dict[str, float]
+
+    @classmethod
+    def load(cls, run_dir: str) -> Optional['RunRecord']:
+        """The record of a run directory.
+
+        Args:
+            run_dir: The run directory.
+
+        Returns:
+            Its record, or None if the run has not finished.
+        """
+        path = osp.join(run_dir, RECORD_FILE)
+        if not osp.isfile(path):
+            return None
+        with open(path) as f:
+            return cls(**json.load(f))
+
+    def save(self, run_dir: str) -> None:
+        """Write the record (atomically) to ``<run_dir>/metrics.json``.
+
+        Args:
+            run_dir: The run directory.
+        """
+        write_text_atomic(
+            osp.join(run_dir, RECORD_FILE),
+            json.dumps(asdict(self), indent=1) + '\n')
+
+
+class ExperimentRunner:
+    """Runs :class:`Run` s through a repository's training and test tools.
+
+    Args:
+        repo_root: The repository whose ``tools/train.py`` and
+            ``tools/test.py`` run; every command runs there.
+        log_to_file: Append the tools' output to the run's ``run.log`` and
+            print a short note per step (``train ... ``, ``test epoch_1.pth
+            ... ``); otherwise each command is echoed (``$ ...``) and its
+            output goes to the terminal.
+    """
+
+    def __init__(self, repo_root: str, log_to_file: bool = False) -> None:
+        self.repo_root = repo_root
+        self.log_to_file = log_to_file
+
+    def run(self, run: Run) -> Tuple[RunRecord, bool]:
+        """Train (or resume) and test a run, unless it is done.
+
+        Args:
+            run: The run.
+
+        Returns:
+            The run's record, and whether the run was done before (and so
+            skipped).
+
+        Raises:
+            RunError: A step failed.
+        """
+        record = RunRecord.load(run.run_dir)
+        if record is not None and self.is_done(run, record):
+            return record, True
+        return self._train_and_test(run, trained=record is not None), False
+
+    @staticmethod
+    def is_done(run: Run, record: RunRecord) -> bool:
+        """Whether a record is the finished ``run``.
+
+        Args:
+            run: The run asked for.
+            record: The record in its run directory.
+
+        Returns:
+            True if the record's checkpoint is the kind ``run`` tests and,
+            with ``run.dump``, the predictions file exists.
+        """
+        tested_best = record.checkpoint.startswith('best_')
+        dumped = osp.isfile(osp.join(run.run_dir, PREDICTIONS_FILE))
+        return (tested_best == (run.checkpoint == 'best')
+                and (dumped or not run.dump))
+
+    def _train_and_test(self, run: Run, trained: bool) -> RunRecord:
+        """Train the run unless ``trained`` (resuming if it has a
+        checkpoint), test it and write its record."""
+        os.makedirs(run.run_dir, exist_ok=True)
+        config = osp.abspath(run.config)
+        seed = f'randomness.seed={run.seed}'
+        if not trained:
+            resume = osp.isfile(osp.join(run.run_dir, 'last_checkpoint'))
+            cmd = [
+                sys.executable, 'tools/train.py', config, '--work-dir',
+                run.run_dir, '--cfg-options', seed, *run.options,
+                *run.train_options
+            ]
+            self._step(cmd + ['--resume'] if resume else cmd, run, 'train',
+                       'train (resumed)' if resume else 'train')
+        checkpoint = find_checkpoint(run.run_dir, run.checkpoint)
+        test_dir = osp.join(run.run_dir, TEST_DIR)
+        cmd = [
+            sys.executable, 'tools/test.py', config, checkpoint, '--work-dir',
+            test_dir
+        ]
+        if run.dump:
+            cmd += ['--dump', osp.join(run.run_dir, PREDICTIONS_FILE)]
+        cmd += ['--cfg-options', seed, *run.options]
+        self._step(cmd, run, 'test', f'test {osp.basename(checkpoint)}')
+        record = RunRecord(
+            config=run.config,
+            seed=run.seed,
+            checkpoint=osp.basename(checkpoint),
+            metrics=read_test_metrics(test_dir))
+        record.save(run.run_dir)
+        return record
+
+    def _step(self, cmd: List[str], run: Run, step: str, note: str) -> None:
+        """Run one tool of a run (see ``log_to_file``)."""
+        log_file = None
+        if self.log_to_file:
+            log_file = osp.join(run.run_dir, LOG_FILE)
+            print(f'{note} ... ', end='', flush=True)
+        run_command(cmd, self.repo_root, step, log_file)
+
+
+def run_grid(runner: ExperimentRunner,
+             runs: Sequence[Run]) -> Tuple[List[Optional[RunRecord]],
+                                           List[str]]:
+    """Run every run in turn, each reported on one line
+    (``[i/n] <label>: ...``); a run that fails is reported (with the end of
+    its ``run.log`` when ``runner.log_to_file``) and the others go on.
+
+    Args:
+        runner: Runs each run.
+        runs: The runs, in order.
+
+    Returns:
+        The record of each run (None where it failed), and one line
+        ``<label>: <error>`` per failed run.
+    """
+    records, failed = [], []
+    for i, run in enumerate(runs, 1):
+        print(f'[{i}/{len(runs)}] {run.label}: ', end='', flush=True)
+        start = time.time()
+        try:
+            record, skipped = runner.run(run)
+        except (RunError, OSError, ValueError) as error:
+            message = f'FAILED after {time.time() - start:.0f} s: {error}'
+            if runner.log_to_file:
+                message += (f'\n  {run.run_dir}/{LOG_FILE} ends with:\n' +
+                            log_tail(osp.join(run.run_dir, LOG_FILE)))
+            print(message, flush=True)
+            failed.append(f'{run.label}: {error}')
+            records.append(None)
+            continue
+        records.append(record)
+        if skipped:
+            print(f'skipped, done before ({run.run_dir}/{RECORD_FILE})',
+                  flush=True)
+        else:
+            print(f'done in {time.time() - start:.0f} s', flush=True)
+    return records, failed

@@ -1,0 +1,297 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Summaries of finished runs: markdown tables and CSV (mean +- std over the
+seeds, std with ddof=0) and PNG plots (matplotlib's Agg backend)."""
+import csv
+import io
+import os
+import pickle
+from typing import Dict, List, Mapping, Sequence, Tuple
+
+import numpy as np
+
+from .experiment import RunRecord
+
+# Test metric key -> table column; the table, CSV and plot follow this order.
+COLUMNS = {
+    'acc/top1': 'top-1',
+    'acc/top5': 'top-5',
+    'retrieval/mAP': 'retrieval mAP',
+    'retrieval/R@1': 'R@1',
+    'retrieval/R@5': 'R@5',
+}
+# Shown only when some run reports them (e.g. the audio tagging of the
+# reverse direction).
+OPTIONAL_COLUMNS = {
+    'tagging/mAP': 'tagging mAP',
+    'tagging/micro_mAP': 'tagging micro-mAP',
+}
+# Method name -> the records of its runs (one per seed).
+Results = Mapping[str, Sequence[RunRecord]]
+
+
+def mean_std(values: Sequence[float]) -> str:
+    """A table cell: a metric over seeds.
+
+    Args:
+        values: The metric of each seed.
+
+    Returns:
+        ``mean +- std`` (ddof=0) with 4 decimals, the value alone for one
+        seed, ``-`` for none.
+    """
+    if not values:
+        return '-'
+    if len(values) == 1:
+        return f'{values[0]:.4f}'
+    return f'{np.mean(values):.4f} +- {np.std(values):.4f}'
+
+
+def markdown_table(head: Sequence[str],
+                   rows: Sequence[Sequence[str]]) -> List[str]:
+    """The lines of a markdown table.
+
+    Args:
+        head: The column names.
+        rows: The cells of each row.
+
+    Returns:
+        The header line, the separator line and one line per row.
+    """
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    return lines + ['| ' + ' | '.join(row) + ' |' for row in rows]
+
+
+def metric_values(records: Sequence[RunRecord], key: str) -> List[float]:
+    """A metric over the runs that have it.
+
+    Args:
+        records: The runs.
+        key: The metric, e.g. ``acc/top1``.
+
+    Returns:
+        Its value in each run that reports it.
+    """
+    return [record.metrics[key] for record in records
+            if key in record.metrics]
+
+
+def table_columns(results: Results) -> Dict[str, str]:
+    """Metric key -> column name of the comparison table.
+
+    Args:
+        results: The runs of each method.
+
+    Returns:
+        :data:`COLUMNS`, then the :data:`OPTIONAL_COLUMNS` that some run
+        has.
+    """
+    found = {key for records in results.values() for record in records
+             for key in record.metrics}
+    return dict(COLUMNS, **{key: name for key, name in
+                            OPTIONAL_COLUMNS.items() if key in found})
+
+
+def format_comparison_table(results: Results, title: str, command: str,
+                            checkpoint: str, seeds: Sequence[int]) -> str:
+    """The markdown comparison of methods (``comparison.md``).
+
+    Args:
+        results: The runs of each method, one row each.
+        title: The heading.
+        command: The command line that made the comparison.
+        checkpoint: Which checkpoint of each run was tested.
+        seeds: The seeds asked for.
+
+    Returns:
+        The heading, the command, a note on the statistics and the table
+        (one column per :func:`table_columns`, then the number of runs).
+    """
+    columns = table_columns(results)
+    head = ['method'] + list(columns.values()) + ['seeds']
+    rows = [[name] + [mean_std(metric_values(records, key))
+                      for key in columns] + [str(len(records))]
+            for name, records in results.items()]
+    lines = [
+        f'# {title}', '', '```', command, '```', '',
+        f'Test metrics of the {checkpoint} checkpoints: mean +- std over '
+        f'seeds {" ".join(map(str, seeds))} (std with ddof=0; one seed: the '
+        'value).', ''
+    ] + markdown_table(head, rows)
+    return '\n'.join(lines) + '\n'
+
+
+def format_comparison_csv(results: Results) -> str:
+    """Every metric of every run (``comparison.csv``).
+
+    Args:
+        results: The runs of each method.
+
+    Returns:
+        CSV with the columns ``method, config, seed, checkpoint``, then the
+        :data:`COLUMNS` that some run has, then the other metrics sorted;
+        one row per run, empty where a run lacks a metric.
+    """
+    rows = [(name, record) for name, records in results.items()
+            for record in records]
+    found = {key for _, record in rows for key in record.metrics}
+    keys = [key for key in COLUMNS if key in found]
+    keys += sorted(found - set(keys))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow(['method', 'config', 'seed', 'checkpoint'] + keys)
+    for name, record in rows:
+        writer.writerow(
+            [name, record.config, record.seed, record.checkpoint] +
+            [record.metrics.get(key, '') for key in keys])
+    return out.getvalue()
+
+
+def prediction_scores(dump_file: str, num_classes: int) -> Dict[str, object]:
+    """Accuracies from the predictions that ``tools/test.py --dump`` wrote.
+
+    Args:
+        dump_file: The pickle: one dict per sample with ``pred_score`` and
+            ``gt_label``.
+        num_classes: The number of classes.
+
+    Returns:
+        ``top1`` and ``top5`` accuracy, and ``per_class``: the top-1
+        accuracy of each class (NaN for a class without samples).
+    """
+    with open(dump_file, 'rb') as f:
+        results = pickle.load(f)
+    pred = np.stack([np.asarray(r['pred_score']) for r in results])
+    gt = np.array([int(np.asarray(r['gt_label']).reshape(-1)[0])
+                   for r in results])
+    top5 = np.argsort(-pred, axis=1)[:, :5]
+    per_class = [
+        float((pred[gt == c].argmax(1) == c).mean()) if (gt == c).any() else
+        float('nan') for c in range(num_classes)
+    ]
+    return dict(
+        top1=float((pred.argmax(1) == gt).mean()),
+        top5=float((top5 == gt[:, None]).any(1).mean()),
+        per_class=per_class)
+
+
+def format_accuracy_table(results: Mapping[str, Sequence[dict]],
+                          classes: Sequence[str],
+                          seeds: Sequence[int]) -> str:
+    """The markdown accuracy table of models (``results.md`` of the main
+    job).
+
+    Args:
+        results: Model name -> the :func:`prediction_scores` of each seed.
+        classes: The class names.
+        seeds: The seeds.
+
+    Returns:
+        A ``seeds: ...`` line and the table: top-1 and top-5 as mean +- std,
+        the accuracy of each class as the mean over seeds (2 decimals).
+    """
+    head = ['model', 'top-1', 'top-5'] + [f'acc {c}' for c in classes]
+    rows = [[
+        name,
+        mean_std([r['top1'] for r in runs]),
+        mean_std([r['top5'] for r in runs])
+    ] + [
+        f'{np.nanmean([r["per_class"][c] for r in runs]):.2f}'
+        for c in range(len(classes))
+    ] for name, runs in results.items()]
+    lines = [f'seeds: {" ".join(map(str, seeds))}', '']
+    return '\n'.join(lines + markdown_table(head, rows))
+
+
+def _pyplot():
+    """matplotlib.pyplot on the Agg backend (no display needed)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _save_png(fig, out_file: str) -> None:
+    """Save and close a figure; ``out_file`` is replaced whole or not at
+    all."""
+    tmp = out_file + '.tmp'
+    fig.savefig(tmp, dpi=120, format='png', bbox_inches='tight')
+    _pyplot().close(fig)
+    os.replace(tmp, out_file)
+
+
+def plot_metric_bars(results: Results, title: str, out_file: str) -> bool:
+    """Grouped bars of the comparison (``comparison.png``).
+
+    Args:
+        results: The runs of each method, one bar colour each.
+        title: The plot's title.
+        out_file: The PNG to write.
+
+    Returns:
+        False (and nothing written) if no run has any table metric; True
+        otherwise: one group per table metric that some run has, the bar
+        the mean over seeds, the error bar the std.
+    """
+    columns = table_columns(results)
+    keys = [key for key in columns
+            if any(metric_values(records, key) for records in
+                   results.values())]
+    if not keys:
+        return False
+    plt = _pyplot()
+    width = 0.8 / len(results)
+    fig, ax = plt.subplots(
+        figsize=(max(6, 1 + len(keys) * (0.5 + 0.3 * len(results))), 4))
+    for i, (name, records) in enumerate(results.items()):
+        groups, means, stds = [], [], []
+        for group, key in enumerate(keys):
+            values = metric_values(records, key)
+            if values:
+                groups.append(group + (i - (len(results) - 1) / 2) * width)
+                means.append(np.mean(values))
+                stds.append(np.std(values))
+        ax.bar(groups, means, width, yerr=stds, capsize=3, label=name)
+    ax.set_xticks(range(len(keys)))
+    ax.set_xticklabels([columns[key] for key in keys])
+    ax.set_ylabel('test metric (mean +- std over seeds)')
+    ax.set_title(title)
+    ax.grid(axis='y', alpha=0.3)
+    ax.legend(fontsize='small', loc='upper left', bbox_to_anchor=(1.01, 1))
+    _save_png(fig, out_file)
+    return True
+
+
+def plot_val_curves(curves: Mapping[str, Sequence[Sequence[Tuple[int,
+                                                                  float]]]],
+                    title: str, out_file: str) -> None:
+    """Validation top-1 accuracy over epochs (``val_curves.png``).
+
+    Args:
+        curves: Model name -> the :func:`~.experiment.read_val_curve` of
+            each seed; a line per model, the mean over seeds (up to the
+            shortest curve) with the std as a band. A model without
+            validations is left out.
+        title: The plot's title.
+        out_file: The PNG to write.
+    """
+    from matplotlib.ticker import MaxNLocator
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, runs in curves.items():
+        length = min((len(curve) for curve in runs), default=0)
+        if not length:
+            continue
+        epochs = [epoch for epoch, _ in runs[0][:length]]
+        accs = np.array([[acc for _, acc in curve[:length]]
+                         for curve in runs])
+        mean, std = accs.mean(0), accs.std(0)
+        ax.plot(epochs, mean, marker='o', markersize=3, label=name)
+        ax.fill_between(epochs, mean - std, mean + std, alpha=0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel('epoch')
+    ax.set_ylabel('validation top-1 accuracy')
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    _save_png(fig, out_file)
