@@ -1,16 +1,17 @@
 # Hinton logit distillation (T = 4) from the audio teacher's own classifier,
 # on the student of ../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-8x32.py.
-_base_ = ['../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-8x32.py']
+_base_ = [
+    '../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-8x32.py',
+    '../_base_/distill/kd.py'
+]
 
 model = dict(
     teacher=dict(
         type='PrecomputedTeacher',
-        feat_dim=512,
-        classifier=dict(
-            checkpoint={{_base_.teacher_checkpoint}}, num_classes=4)),
-    distill_losses=dict(
-        loss_kd=dict(type='KDLoss', temperature=4.0, loss_weight=1.0)))
-
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
 train_dataloader = dict(
     dataset=dict(
         data_prefix=dict(teacher={{_base_.teacher_root}}),

@@ -1,10 +1,19 @@
 # Ablation on the command word clips: CSC without the MNF, on the raw teacher
 # feature (linearly projected to the student's 128 dimensions; the
 # temperature follows the raw teacher-student cosine).
-_base_ = ['./mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-command-word-8x32.py']
+_base_ = [
+    '../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py',
+    '../_base_/distill/csc.py'
+]
 
 model = dict(
-    neck=dict(
-        _delete_=True, type='TeacherProjector', teacher_dim=512,
-        student_dim=128),
-    distill_losses=dict(_delete_=True, loss_csc=dict(type='CSCLoss')))
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        pipeline={{_base_.distill_train_pipeline}}))

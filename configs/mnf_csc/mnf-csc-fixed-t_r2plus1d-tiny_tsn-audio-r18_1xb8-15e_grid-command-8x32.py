@@ -2,4 +2,5 @@
 # adaptive one.
 _base_ = ['./mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-command-8x32.py']
 
-model = dict(distill_losses=dict(loss_csc=dict(adaptive_temperature=False)))
+model = dict(
+    heads=dict(mnf_csc=dict(loss_csc=dict(adaptive_temperature=False))))

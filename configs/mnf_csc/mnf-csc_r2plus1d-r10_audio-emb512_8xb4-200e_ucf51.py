@@ -2,16 +2,17 @@
 # frozen 512-d audio embedding per clip as the teacher, t = 0.07, batch 32
 # (8 GPUs x 4).
 _base_ = [
-    '../_base_/models/mnf_csc_r2plus1d_r10.py',
-    '../_base_/datasets/ucf51_av.py', '../_base_/schedules/adam_200e.py',
-    '../_base_/default_runtime.py'
+    '../student_only/student_r2plus1d-r10_8xb4-200e_ucf51.py',
+    '../_base_/distill/mnf_csc.py'
 ]
 
-# The MNF learns at 0.2x the student's learning rate.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys=dict(distill_neck=dict(lr_mult=0.2))))
-
-# Train on the videos with their teacher features.
+model = dict(
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
 train_dataloader = dict(
     dataset=dict(
         data_prefix=dict(teacher={{_base_.teacher_root}}),

@@ -1,22 +1,17 @@
 # MNF + CSC on ActivityNet (200 classes) as in the reference: t = 0.2,
 # batch 64 (8 GPUs x 8).
 _base_ = [
-    '../_base_/models/mnf_csc_r2plus1d_r10.py',
-    '../_base_/datasets/activitynet_av.py', '../_base_/schedules/adam_200e.py',
-    '../_base_/default_runtime.py'
+    '../student_only/student_r2plus1d-r10_8xb8-200e_activitynet.py',
+    '../_base_/distill/mnf_csc_activitynet.py'
 ]
 
 model = dict(
-    student=dict(cls_head=dict(num_classes=200)),
-    neck=dict(num_classes=200),
-    distill_losses=dict(loss_csc=dict(threshold=0.2)))
-auto_scale_lr = dict(base_batch_size=64)
-
-# The MNF learns at 0.2x the student's learning rate.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys=dict(distill_neck=dict(lr_mult=0.2))))
-
-# Train on the videos with their teacher features.
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
 train_dataloader = dict(
     dataset=dict(
         data_prefix=dict(teacher={{_base_.teacher_root}}),

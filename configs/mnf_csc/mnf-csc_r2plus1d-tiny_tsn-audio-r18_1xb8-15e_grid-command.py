@@ -3,23 +3,17 @@
 # audio teacher audio_teacher/tsn-audio_r18_1xb16-15e_grid-command-logmel.py
 # (its features from tools/extract_teacher_features.py).
 _base_ = [
-    '../_base_/models/mnf_csc_r2plus1d_r10.py',
-    '../_base_/datasets/grid_command.py', '../_base_/schedules/adam_15e.py',
-    '../_base_/default_runtime.py'
+    '../student_only/student_r2plus1d-tiny_1xb8-15e_grid-command.py',
+    '../_base_/distill/mnf_csc.py'
 ]
 
 model = dict(
-    student=dict(
-        backbone=dict(base_channels=16),
-        cls_head=dict(num_classes=4, in_channels=128, dropout_ratio=0.2)),
-    teacher=dict(feat_dim=512),
-    neck=dict(teacher_dim=512, student_dim=128, num_classes=4))
-
-# The MNF learns at 0.2x the student's learning rate.
-optim_wrapper = dict(
-    paramwise_cfg=dict(custom_keys=dict(distill_neck=dict(lr_mult=0.2))))
-
-# Train on the videos with their teacher features.
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
 train_dataloader = dict(
     dataset=dict(
         data_prefix=dict(teacher={{_base_.teacher_root}}),

@@ -4,4 +4,4 @@
 # through CSC.
 _base_ = ['./mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-command-8x32.py']
 
-model = dict(distill_losses=dict(loss_csc=None))
+model = dict(heads=dict(mnf_csc=dict(loss_csc=None)))

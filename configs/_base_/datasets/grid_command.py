@@ -6,6 +6,9 @@
 dataset_type = 'AudioVisualDataset'
 video_root = 'data/grid/videos'
 teacher_root = 'data/grid/teacher_feats/command'
+# the distillation contract (README.md in this folder)
+teacher_feat_dim = 512
+teacher_checkpoint = None  # the teacher's own classifier, for logit KD
 ann_file_train = 'data/grid/sentence/command_train.txt'
 ann_file_val = 'data/grid/sentence/command_val.txt'
 ann_file_test = 'data/grid/sentence/command_test.txt'
@@ -60,6 +63,8 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

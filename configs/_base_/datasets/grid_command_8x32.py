@@ -6,7 +6,6 @@
 _base_ = './grid_command.py'
 
 mouth = (120, 165, 240, 255)  # x1, y1, x2, y2 in the 360x288 frames
-num_train = 284  # clips in command_train.txt
 # the audio teacher (configs/audio_teacher) whose features fill teacher_root
 teacher_checkpoint = ('work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/'
                       'epoch_15.pth')

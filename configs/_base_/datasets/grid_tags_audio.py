@@ -10,6 +10,8 @@ ann_file_test = 'data/grid/sentence/tags_test.txt'
 num_classes = 51
 # features of the video teacher (configs/video_teacher)
 teacher_root = 'data/grid/teacher_feats/tags_video'
+teacher_feat_dim = 128
+teacher_checkpoint = None
 
 distill_train_pipeline = [
     dict(type='LoadAudioSpectrogram'),

@@ -5,6 +5,9 @@
 dataset_type = 'AudioVisualDataset'
 data_root = 'data/synthetic_av/videos'
 teacher_root = 'data/synthetic_av/teacher_feats'
+# the distillation contract (README.md in this folder)
+teacher_feat_dim = 512
+teacher_checkpoint = None  # the teacher's own classifier, for logit KD
 ann_file_train = 'data/synthetic_av/train.txt'
 ann_file_val = 'data/synthetic_av/val.txt'
 num_classes = 4
@@ -54,6 +57,8 @@ train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

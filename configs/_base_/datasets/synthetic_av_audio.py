@@ -23,6 +23,8 @@ train_dataloader = dict(
     batch_size=16,
     num_workers=2,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

@@ -6,6 +6,9 @@
 dataset_type = 'AudioVisualDataset'
 data_root = 'data/ucf51/videos'
 teacher_root = 'data/ucf51/teacher_feats'
+# the distillation contract (README.md in this folder)
+teacher_feat_dim = 512
+teacher_checkpoint = None  # the teacher's own classifier, for logit KD
 ann_file_train = 'data/ucf51/ucf51_train_split_1_videos.txt'
 ann_file_val = 'data/ucf51/ucf51_val_split_1_videos.txt'
 
@@ -74,6 +77,8 @@ train_dataloader = dict(
     batch_size=4,
     num_workers=4,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,

@@ -1,0 +1,14 @@
+# CRD with the paper's defaults. The memory banks are sized from the training
+# set when training starts (TrainSetSizeHook in default_runtime.py), so the
+# same config runs on any split. Composed like mnf_csc.py.
+distill_heads = dict(
+    crd=dict(
+        type='CRDHead',
+        loss_crd=dict(
+            type='CRDLoss',
+            embed_dim=128,
+            num_negatives=16384,
+            temperature=0.07,
+            momentum=0.5,
+            loss_weight=0.8)))
+distill_optim_wrapper = dict()
