@@ -3,27 +3,35 @@
 
 Nothing in site-packages is edited: each fix is a registration or a wrapper
 installed when ``mmxkd`` is imported (``default_scope='mmxkd'`` or
-``custom_imports=dict(imports=['mmxkd'])`` both import it).
+``custom_imports=dict(imports=['mmxkd'])`` both import it), and only where
+the installed versions have the bug it fixes (:mod:`mmxkd.compat.patch`).
+``MMXKD_NO_COMPAT=drn,checkpoint,cpu_ddp,test_log`` (any of them, or
+``all``) turns fixes off.
 """
 import warnings
+from typing import List
 
-from .checkpoint import (is_own_run_checkpoint, load_local_checkpoint,
-                         register_checkpoint_loader)
-from .distributed import enable_cpu_distributed
-from .drn import install_drn_finder
-from .logger_hook import write_test_log_once
+from . import checkpoint, distributed, drn, logger_hook
+from .checkpoint import is_own_run_checkpoint, load_local_checkpoint
+from .patch import CompatPatch, apply_patch, opted_out
 
 __all__ = [
-    'apply_compat', 'is_own_run_checkpoint', 'load_local_checkpoint',
+    'PATCHES', 'CompatPatch', 'apply_compat', 'is_own_run_checkpoint',
+    'load_local_checkpoint'
 ]
 
+PATCHES = (drn.PATCH, checkpoint.PATCH, distributed.PATCH, logger_hook.PATCH)
 
-def apply_compat() -> None:
-    """Install every fix (idempotent)."""
-    install_drn_finder()
-    register_checkpoint_loader()
-    enable_cpu_distributed()
-    write_test_log_once()
-    # mmcv-lite has no compiled ops; recognition never uses this one.
+
+def apply_compat() -> List[str]:
+    """Install every fix the installed versions need (idempotent).
+
+    Returns:
+        list[str]: The names of the fixes in place.
+    """
+    # mmcv-lite has no compiled ops; recognition never uses this one (the
+    # drn fix imports mmaction.models, which warns about it).
     warnings.filterwarnings(
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+    skip = opted_out(patch.name for patch in PATCHES)
+    return [patch.name for patch in PATCHES if apply_patch(patch, skip)]

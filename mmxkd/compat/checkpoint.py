@@ -9,6 +9,8 @@ every file and falls back to full unpickling only for checkpoints of the
 user's own runs: files in a directory where MMEngine's ``CheckpointHook``
 keeps its ``last_checkpoint`` record. Pretrained weights and student-only
 exports hold tensors only and always load with ``weights_only=True``.
+Applied only with torch >= 2.6 (torch < 2.6 unpickles everything by
+default, as MMEngine expects).
 """
 import os.path as osp
 import pickle
@@ -17,6 +19,8 @@ from typing import Optional, Union
 import torch
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
+
+from .patch import CompatPatch
 
 RUN_RECORD = 'last_checkpoint'
 
@@ -65,3 +69,14 @@ def register_checkpoint_loader() -> None:
     for local paths (the scheme with the empty prefix)."""
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_local_checkpoint, force=True)
+
+
+PATCH = CompatPatch(
+    name='checkpoint',
+    summary='local checkpoints load weights-only, and with full unpickling '
+    'only inside their own run directory.',
+    upstream='https://github.com/open-mmlab/mmengine/issues/1655 (MMEngine '
+    'calls torch.load without weights_only, which torch 2.6 made default to '
+    'True: https://github.com/pytorch/pytorch/pull/137602)',
+    affected=('torch>=2.6', ),
+    install=register_checkpoint_loader)

@@ -6,6 +6,8 @@ and the runner wraps the model in DDP with ``device_ids=[LOCAL_RANK]``, so a
 machine without a GPU cannot train with ``--launcher pytorch``. Without CUDA
 the launcher here initialises a gloo process group instead, and DDP receives
 ``device_ids=None`` for a model that lives on the CPU, as torch requires.
+Applied with MMEngine 0.10.x, whose ``mmengine/dist/utils.py`` and
+``Runner.wrap_model`` behave so; with CUDA both keep MMEngine's behaviour.
 """
 import functools
 import os
@@ -16,9 +18,12 @@ from mmengine.dist import utils as dist_utils
 from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
 
+from .patch import CompatPatch
+
 
 def _init_dist_pytorch(backend: str = 'nccl', init_backend: str = 'torch',
                        **kwargs) -> None:
+    """MMEngine's PyTorch launcher with CUDA, a gloo process group without."""
     if torch.cuda.is_available():
         _cuda_init_dist_pytorch(backend, init_backend=init_backend, **kwargs)
         return
@@ -39,7 +44,8 @@ _ddp_init = MMDistributedDataParallel.__init__
 
 
 @functools.wraps(_ddp_init)
-def _ddp_init_cpu_aware(self, module, *args, **kwargs):
+def _ddp_init_cpu_aware(self, module: torch.nn.Module, *args,
+                        **kwargs) -> None:
     on_cpu = all(p.device.type == 'cpu' for p in module.parameters())
     if on_cpu:
         kwargs['device_ids'] = None
@@ -50,3 +56,17 @@ def enable_cpu_distributed() -> None:
     """Patch MMEngine's PyTorch launcher and DDP wrapper (idempotent)."""
     dist_utils._init_dist_pytorch = _init_dist_pytorch
     MMDistributedDataParallel.__init__ = _ddp_init_cpu_aware
+
+
+PATCH = CompatPatch(
+    name='cpu_ddp',
+    summary='without CUDA, --launcher pytorch starts a gloo process group '
+    'and DDP wraps CPU models with device_ids=None.',
+    upstream='MMEngine 0.10.x _init_dist_pytorch '
+    '(https://github.com/open-mmlab/mmengine/blob/v0.10.7/mmengine/dist/'
+    'utils.py) calls torch.cuda.set_device(LOCAL_RANK) on a machine without '
+    'accelerators, and Runner.wrap_model gives DDP '
+    'device_ids=[LOCAL_RANK], which torch rejects for CPU modules (no '
+    'upstream issue)',
+    affected=('mmengine>=0.10.0,<0.11', ),
+    install=enable_cpu_distributed)

@@ -4,19 +4,28 @@
 The 1.2.0 wheel ships ``mmaction/models/localizers/__init__.py`` with
 ``from .drn.drn import DRN`` but not the ``drn`` package itself
 (open-mmlab/mmaction2#2714), so every import of ``mmaction.models`` fails.
-When (and only when) the real module is missing, a meta-path finder provides
-``mmaction.models.localizers.drn.drn`` whose ``DRN`` is not registered and
-refuses to be built with an explanation; every other MMAction2 model works.
+When (and only when) the installed 1.2.0 lacks the package, real module
+objects for ``mmaction.models.localizers.drn`` and its ``drn`` submodule are
+put in ``sys.modules`` before ``mmaction.models`` is imported; their ``DRN``
+is not registered and refuses to be built with an explanation. Then
+``mmaction.models`` is imported, and the package becomes the ``drn``
+attribute of ``mmaction.models.localizers``, as a real import would make it.
+No import hook is involved, so the fix holds whatever other code does to
+``sys.meta_path`` afterwards.
 """
-import importlib.abc
+import importlib
 import importlib.machinery
 import importlib.util
+import os.path as osp
 import sys
 from types import ModuleType
-from typing import Optional, Sequence
 
-_PACKAGE = 'mmaction.models.localizers.drn'
+from .patch import CompatPatch
+
+_PARENT = 'mmaction.models.localizers'
+_PACKAGE = _PARENT + '.drn'
 _MODULE = _PACKAGE + '.drn'
+ISSUE = 'https://github.com/open-mmlab/mmaction2/issues/2714'
 
 
 class _MissingDRN:
@@ -30,31 +39,48 @@ class _MissingDRN:
             'use the DRN localizer.')
 
 
-class _DRNFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds ``mmaction.models.localizers.drn[.drn]`` when it is missing."""
+def drn_missing() -> bool:
+    """Whether the installed ``mmaction`` package has no ``drn`` localizer.
 
-    def find_spec(self,
-                  fullname: str,
-                  path: Optional[Sequence[str]],
-                  target: Optional[ModuleType] = None):
-        # Appended last to ``sys.meta_path``: reached only when no other
-        # finder (e.g. a source install that has DRN) found the module.
-        if fullname not in (_PACKAGE, _MODULE):
-            return None
-        return importlib.machinery.ModuleSpec(
-            fullname, self, is_package=fullname == _PACKAGE)
-
-    def create_module(self, spec):
-        return None
-
-    def exec_module(self, module: ModuleType) -> None:
-        if module.__name__ == _PACKAGE:
-            module.__path__ = []
-        else:
-            module.DRN = _MissingDRN
+    Only the package's location is looked up; nothing of it is imported.
+    """
+    spec = importlib.util.find_spec('mmaction')
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    return not any(
+        osp.isfile(osp.join(location, 'models', 'localizers', 'drn',
+                            '__init__.py'))
+        for location in spec.submodule_search_locations)
 
 
-def install_drn_finder() -> None:
-    """Register the finder once (idempotent)."""
-    if not any(isinstance(f, _DRNFinder) for f in sys.meta_path):
-        sys.meta_path.append(_DRNFinder())
+def _new_module(name: str, is_package: bool) -> ModuleType:
+    module = ModuleType(name, f'Stand-in for {name}, missing from the '
+                        f'mmaction2 1.2.0 wheel ({ISSUE}); see mmxkd.compat.')
+    module.__spec__ = importlib.machinery.ModuleSpec(
+        name, None, is_package=is_package)
+    if is_package:
+        module.__path__ = []
+    return module
+
+
+def provide_drn_module() -> None:
+    """Put the stand-in ``drn`` modules in ``sys.modules``, then import
+    ``mmaction.models`` and attach them to their parent packages."""
+    package = _new_module(_PACKAGE, is_package=True)
+    module = _new_module(_MODULE, is_package=False)
+    module.DRN = _MissingDRN
+    package.drn = module
+    sys.modules[_PACKAGE] = package
+    sys.modules[_MODULE] = module
+    parent = importlib.import_module(_PARENT)
+    parent.drn = package
+
+
+PATCH = CompatPatch(
+    name='drn',
+    summary='the missing mmaction.models.localizers.drn module is provided '
+    '(DRN itself stays unavailable), so that mmaction.models imports.',
+    upstream=ISSUE,
+    affected=('mmaction2==1.2.0', ),
+    install=provide_drn_module,
+    bug_present=drn_missing)

@@ -6,18 +6,25 @@ MMEngine 0.10.7's ``LoggerHook.after_test_epoch`` dumps the test metrics to
 the timestamp, so with ``tools/dist_test.sh`` they truncate and write the same
 file at once and it can end up as two interleaved JSON documents. Here only
 the main process logs and dumps; the metrics are already the same on every
-rank.
+rank. Applied with MMEngine 0.10.x.
 """
 import functools
+from typing import Dict, Optional
 
 from mmengine.dist import is_main_process
 from mmengine.hooks import LoggerHook
+from mmengine.runner import Runner
+
+from .patch import CompatPatch
 
 _after_test_epoch = LoggerHook.after_test_epoch
 
 
 @functools.wraps(_after_test_epoch)
-def _after_test_epoch_main_only(self, runner, metrics=None) -> None:
+def _after_test_epoch_main_only(self: LoggerHook,
+                                runner: Runner,
+                                metrics: Optional[Dict[str, float]] = None
+                                ) -> None:
     if is_main_process():
         _after_test_epoch(self, runner, metrics)
 
@@ -26,3 +33,15 @@ def write_test_log_once() -> None:
     """Patch ``LoggerHook.after_test_epoch`` to run on rank 0 only
     (idempotent)."""
     LoggerHook.after_test_epoch = _after_test_epoch_main_only
+
+
+PATCH = CompatPatch(
+    name='test_log',
+    summary='only the main process logs the test metrics and writes their '
+    'JSON file.',
+    upstream='MMEngine 0.10.x LoggerHook.after_test_epoch '
+    '(https://github.com/open-mmlab/mmengine/blob/v0.10.7/mmengine/hooks/'
+    'logger_hook.py) dumps {log_dir}/{timestamp}.json on every rank, to the '
+    'same path (no upstream issue)',
+    affected=('mmengine>=0.10.0,<0.11', ),
+    install=write_test_log_once)

@@ -1,0 +1,179 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""Every compatibility fix: applied once, with a log line, where the
+installed versions have its bug; skipped where they do not, and when
+MMXKD_NO_COMPAT names it."""
+import dataclasses
+import json
+from typing import Dict, List, Optional, Tuple
+
+import pytest
+from packaging.version import Version
+
+from mmxkd import compat
+from mmxkd.compat import patch as compat_patch
+from .helpers import run_python
+
+NAMES = [p.name for p in compat.PATCHES]
+PATCHES = {p.name: p for p in compat.PATCHES}
+
+# In a fresh process: apply once more, then report which fixes are in effect
+# (upstream's objects replaced) and whether mmaction.models imports.
+PROBE = '''
+import json, sys
+import mmxkd
+from mmxkd import compat
+from mmengine.dist import utils as dist_utils
+from mmengine.hooks import LoggerHook
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner.checkpoint import CheckpointLoader
+again = compat.apply_compat()
+in_effect = {
+    'drn': 'mmaction.models.localizers.drn' in sys.modules,
+    'checkpoint': CheckpointLoader._schemes['']
+    is compat.checkpoint.load_local_checkpoint,
+    'cpu_ddp': dist_utils._init_dist_pytorch
+    is compat.distributed._init_dist_pytorch
+    and MMDistributedDataParallel.__init__
+    is compat.distributed._ddp_init_cpu_aware,
+    'test_log': LoggerHook.after_test_epoch
+    is compat.logger_hook._after_test_epoch_main_only,
+}
+try:
+    import mmaction.models
+    error = None
+except ImportError as err:
+    error = str(err)
+print('PROBE ' + json.dumps(dict(again=again, in_effect=in_effect,
+                                 error=error)))
+'''
+
+
+def _probe(opt_out: Optional[str] = None) -> Dict:
+    env = None if opt_out is None else {'MMXKD_NO_COMPAT': opt_out}
+    proc = run_python(PROBE, env)
+    line, = (line for line in proc.stdout.splitlines()
+             if line.startswith('PROBE '))
+    result = json.loads(line[len('PROBE '):])
+    result['log'] = proc.stdout + proc.stderr
+    return result
+
+
+def _applied_lines(log: str, name: str) -> List[str]:
+    return [
+        line for line in log.splitlines()
+        if f'mmxkd.compat: applied "{name}"' in line
+    ]
+
+
+@pytest.fixture(scope='module')
+def default_run() -> Dict:
+    return _probe()
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_applied_once_with_a_log_line(default_run, name):
+    # this environment (mmaction2 1.2.0 wheel, torch >= 2.6, MMEngine
+    # 0.10.7) has every bug
+    assert default_run['in_effect'][name]
+    assert name in default_run['again']
+    lines = _applied_lines(default_run['log'], name)
+    assert len(lines) == 1, default_run['log']
+    assert PATCHES[name].upstream in lines[0]
+    assert f'MMXKD_NO_COMPAT={name}' in lines[0]
+    assert default_run['error'] is None
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_opt_out_leaves_upstream_as_it_is(name):
+    result = _probe(f' {name} ,')
+    assert not result['in_effect'][name]
+    assert name not in result['again']
+    assert not _applied_lines(result['log'], name)
+    for other in NAMES:
+        if other != name:
+            assert result['in_effect'][other], other
+            assert len(_applied_lines(result['log'], other)) == 1, other
+    if name == 'drn':  # upstream's bug is back
+        assert 'mmaction.models.localizers.drn' in result['error']
+    else:
+        assert result['error'] is None
+
+
+def test_opt_out_of_all_and_unknown_names_are_reported():
+    result = _probe('all')
+    assert result['again'] == []
+    assert not any(result['in_effect'].values())
+    assert 'mmxkd.compat: applied' not in result['log']
+
+    result = _probe('drn,chekpoint')
+    assert not result['in_effect']['drn']
+    assert result['in_effect']['checkpoint']
+    assert 'unknown patch name(s) chekpoint ignored' in result['log']
+
+
+@pytest.fixture
+def fresh(monkeypatch) -> List[str]:
+    """No fix applied yet in this process; returns what gets logged."""
+    monkeypatch.setattr(compat_patch, '_applied', set())
+    logged: List[str] = []
+    monkeypatch.setattr(compat_patch, 'print_log',
+                        lambda msg, **kwargs: logged.append(msg))
+    return logged
+
+
+def _spied(name: str) -> Tuple[compat.CompatPatch, List[None]]:
+    """The patch ``name`` with an install that only counts its calls."""
+    calls: List[None] = []
+    return dataclasses.replace(
+        PATCHES[name], install=lambda: calls.append(None)), calls
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_apply_installs_and_logs_once(fresh, name):
+    spied, calls = _spied(name)
+    assert compat_patch.apply_patch(spied, frozenset())
+    assert compat_patch.apply_patch(spied, frozenset())
+    assert len(calls) == 1
+    assert len(fresh) == 1 and spied.upstream in fresh[0]
+
+
+@pytest.mark.parametrize('name, distribution, version', [
+    ('drn', 'mmaction2', '1.1.0'),
+    ('drn', 'mmaction2', '1.2.1'),
+    ('checkpoint', 'torch', '2.5.1'),
+    ('cpu_ddp', 'mmengine', '0.9.1'),
+    ('cpu_ddp', 'mmengine', '0.11.0'),
+    ('test_log', 'mmengine', '0.9.1'),
+    ('test_log', 'mmengine', '0.11.0'),
+])
+def test_skipped_where_the_version_has_no_bug(fresh, monkeypatch, name,
+                                              distribution, version):
+    real = compat_patch.installed_version
+
+    def fake(dist: str) -> Optional[Version]:
+        return Version(version) if dist == distribution else real(dist)
+
+    monkeypatch.setattr(compat_patch, 'installed_version', fake)
+    spied, calls = _spied(name)
+    assert not compat_patch.affects_installed(spied)
+    assert not compat_patch.apply_patch(spied, frozenset())
+    assert calls == [] and fresh == []
+
+
+@pytest.mark.parametrize('installed, affected', [
+    ('2.6.0rc1+cpu', True),  # pre-release and local parts ignored
+    ('2.6.0', True),
+    ('2.5.1+cu121', False),
+    (None, False),  # not installed
+])
+def test_version_match_ignores_build_tags(monkeypatch, installed, affected):
+    monkeypatch.setattr(
+        compat_patch, 'installed_version',
+        lambda dist: None if installed is None else Version(installed))
+    assert compat_patch.affects_installed(PATCHES['checkpoint']) == affected
+
+
+def test_opt_out_skips_the_install(fresh):
+    spied, calls = _spied('test_log')
+    assert not compat_patch.apply_patch(spied, frozenset({'test_log'}))
+    assert calls == [] and fresh == []
