@@ -2,10 +2,6 @@
 import mmaction.datasets  # noqa: F401  (fills the parent registry)
 
 from .audio_visual_dataset import AudioVisualDataset
-from .npy_io import load_spectrogram, load_teacher_feature, save_npy_atomic
 from .transforms import *  # noqa: F401,F403
 
-__all__ = [
-    'AudioVisualDataset', 'load_spectrogram', 'load_teacher_feature',
-    'save_npy_atomic'
-]
+__all__ = ['AudioVisualDataset']

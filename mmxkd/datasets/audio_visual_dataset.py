@@ -7,8 +7,8 @@ import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmengine.fileio import list_from_file
 
+from mmxkd.fileio import load_spectrogram, load_teacher_feature
 from mmxkd.registry import DATASETS
-from .npy_io import load_spectrogram, load_teacher_feature
 
 SUBSETS = ('training', 'validation', 'testing')
 

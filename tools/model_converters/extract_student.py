@@ -10,14 +10,13 @@ same list files, and the teacher-feature steps removed from the pipelines.
 """
 import argparse
 import copy
-import os
 import os.path as osp
 
-import torch
 from mmengine.config import Config
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmxkd
+from mmxkd.fileio import save_torch
 
 STUDENT_PREFIX = 'student.'
 
@@ -89,12 +88,6 @@ def student_config(cfg: Config) -> Config:
     return out
 
 
-def save_atomic(obj: dict, path: str) -> None:
-    tmp = path + '.tmp'
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def main() -> None:
     args = parse_args()
     if osp.abspath(args.out_file) == osp.abspath(args.checkpoint):
@@ -110,8 +103,7 @@ def main() -> None:
             source_checkpoint=osp.basename(args.checkpoint),
             epoch=int(meta.get('epoch', 0)),
             iter=int(meta.get('iter', 0))))
-    os.makedirs(osp.dirname(osp.abspath(args.out_file)), exist_ok=True)
-    save_atomic(out, args.out_file)
+    save_torch(args.out_file, out)
     print(f'student weights ({len(out["state_dict"])} tensors) written to '
           f'{args.out_file}')
     if out_cfg is not None:

@@ -3,8 +3,8 @@
 import numpy as np
 from mmcv.transforms import BaseTransform
 
+from mmxkd.fileio import load_spectrogram, load_teacher_feature
 from mmxkd.registry import TRANSFORMS
-from ..npy_io import load_spectrogram, load_teacher_feature
 
 
 @TRANSFORMS.register_module()

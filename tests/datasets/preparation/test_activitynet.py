@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/activitynet/prepare_activitynet.py on tiny generated videos."""
-import importlib.util
+"""tools/data/activitynet/prepare_activitynet.py
+(mmxkd.datasets.preparation.activitynet) on tiny generated videos."""
 import json
 import os
 import os.path as osp
@@ -12,7 +12,9 @@ import decord
 import numpy as np
 import pytest
 
-from ...conftest import ROOT, run_tool
+from mmxkd.datasets.preparation import activitynet
+from mmxkd.fileio import media
+from ...conftest import run_tool
 
 TOOL = 'tools/data/activitynet/prepare_activitynet.py'
 FPS, SECONDS, RATE = 10, 3, 16000
@@ -208,7 +210,7 @@ def test_rerun_keeps_existing_clips(source, prepared):
         for f in os.listdir(clip_dir)
     }
     # what a killed run leaves behind is cleaned up
-    open(osp.join(clip_dir, 'aaa_2.mp4.123.tmp'), 'w').close()
+    open(osp.join(clip_dir, 'aaa_2.mp4.tmp-123'), 'w').close()
     proc = prepare(*source, out_dir, '--min-frames', str(MIN_FRAMES))
     assert 'clips: 0 written, 4 already there' in proc.stdout
     assert {
@@ -250,24 +252,16 @@ def test_bad_annotation_names_the_video(source, tmp_path):
     assert f'{annotation}: video aaa: annotation 0' in proc.stderr
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('prepare_activitynet',
-                                                  osp.join(ROOT, TOOL))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize('margin, decoded_from', [(0.2, 10), (-1.0, 0)])
-def test_seeking_gives_the_same_frames(source, tmp_path, margin,
+def test_seeking_gives_the_same_frames(source, tmp_path, monkeypatch, margin,
                                        decoded_from):
     """Frame 15 (1.5 s) is the first needed. Seeking to 1.3 s lands on the
     keyframe 10 before it; seeking to 2.5 s lands on keyframe 20, after it,
     where the tool decodes from the start instead."""
     _, root = source
-    tool = _load_tool()
-    tool.SEEK_AFTER, tool.SEEK_MARGIN = 0.0, margin
-    decode_video, heads = tool.decode_video, []
+    monkeypatch.setattr(media, 'SEEK_AFTER', 0.0)
+    monkeypatch.setattr(media, 'SEEK_MARGIN', margin)
+    decode_video, heads = activitynet.decode_video, []
 
     def spy(*args):
         for i, (index, frame) in enumerate(decode_video(*args)):
@@ -275,12 +269,13 @@ def test_seeking_gives_the_same_frames(source, tmp_path, margin,
                 heads.append(index)
             yield index, frame
 
-    tool.decode_video = spy
+    monkeypatch.setattr(activitynet, 'decode_video', spy)
     path = str(tmp_path / 'aaa_0.mp4')
-    job = tool.Job('aaa', osp.join(root, 'v_aaa.mp4'), 3.0,
-                   [(path, tool.Segment(0, 1.5, 2.8, 'Surfing'))])
-    result = tool.cut_video(job, min_frames=1, codec='libx264')
-    assert result == tool.Result('aaa', 1, [], None)
+    segment = activitynet.Segment(0, 1.5, 2.8, 'Surfing')
+    job = activitynet.Job('aaa', osp.join(root, 'v_aaa.mp4'), 3.0,
+                          [(path, segment)])
+    result = activitynet.cut_video(job, min_frames=1, codec='libx264')
+    assert result == activitynet.Result('aaa', 1, [], None)
     assert heads == [decoded_from]
     reader = decord.VideoReader(path)
     assert len(reader) == 13

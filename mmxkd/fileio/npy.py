@@ -1,13 +1,11 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """Strict reading and atomic writing of the ``.npy`` files mmxkd uses: a
 missing or corrupt file is an error naming it, never zeros."""
-import os
 import os.path as osp
 
 import numpy as np
 
-# marks the temporary files of save_npy_atomic: <name>.npy.tmp-<pid>
-TMP_MARK = '.tmp-'
+from .atomic import atomic_open
 
 
 def _load_checked(path: str, ndim: int, what: str) -> np.ndarray:
@@ -39,17 +37,8 @@ def load_spectrogram(path: str) -> np.ndarray:
 
 
 def save_npy_atomic(path: str, array: np.ndarray) -> None:
-    """Write ``array`` to ``path`` so that a killed process leaves either the
-    old file or the complete new one, never a truncated file: the data goes
-    to ``<path>.tmp-<pid>``, is synced to disk and renamed."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}{TMP_MARK}{os.getpid()}'
-    try:
-        with open(tmp, 'wb') as f:
-            np.save(f, array)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    """``np.save`` ``array`` to ``path`` atomically (see
+    :class:`~mmxkd.fileio.atomic.AtomicFile`): a killed process leaves either
+    the old file or the complete new one. The folder is created if needed."""
+    with atomic_open(path, 'wb') as f:
+        np.save(f, array)

@@ -1,11 +1,12 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/grid/prepare_grid.py on a few real GRID clips."""
+"""tools/data/grid/prepare_grid.py (mmxkd.datasets.preparation.grid) on a
+few real GRID clips."""
 import hashlib
-import importlib.util
 import math
 import os
 import os.path as osp
 import sys
+from fractions import Fraction
 from typing import Dict, List, Tuple
 
 import av
@@ -13,8 +14,10 @@ import decord
 import pytest
 
 import mmxkd
+from mmxkd.datasets.preparation import grid
+from mmxkd.fileio.media import frame_span
 from mmxkd.registry import DATASETS
-from ...conftest import GRID, ROOT, run_tool
+from ...conftest import GRID, run_tool
 
 mmxkd.register_all_modules()
 
@@ -25,14 +28,6 @@ IDS = ('bbaf2n', 'lbaq5s', 'lwbl8p', 'lgamzp', 'swwv8p', 'bwit1a', 'brbg2n')
 SLOTS = ('command', 'colour', 'preposition', 'letter', 'digit', 'adverb')
 SPLITS = ('train', 'val', 'test')
 MIN_FRAMES = 8
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('prepare_grid',
-                                                  osp.join(ROOT, TOOL))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def md5_split(key: str) -> str:
@@ -100,14 +95,13 @@ def prepared(tmp_path_factory) -> Tuple[str, str, str]:
 
 def test_sentence_labels_follow_the_id(prepared):
     root, out_dir, stdout = prepared
-    tool = _load_tool()
     assert read_lines(
         osp.join(out_dir, 'sentence',
                  'video_root.txt')) == [osp.abspath(osp.join(root, 'videos'))]
     for position, slot in enumerate(SLOTS):
         classes = read_lines(
             osp.join(out_dir, 'sentence', f'{slot}_classes.txt'))
-        assert classes == list(tool.VOCAB[slot])
+        assert classes == list(grid.VOCAB[slot])
         seen = []
         for split, entries in lists(out_dir, 'sentence', slot).items():
             for path, label in entries:
@@ -115,7 +109,7 @@ def test_sentence_labels_follow_the_id(prepared):
                 assert osp.isfile(osp.join(root, 'videos', path))
                 assert md5_split(sentence_id) == split
                 word = classes[label]
-                assert tool.id_char(slot, word) == sentence_id[position]
+                assert grid.id_char(slot, word) == sentence_id[position]
                 assert word == alignment_words(sentence_id)[position][0]
                 seen.append(sentence_id)
         assert sorted(seen) == sorted(IDS)
@@ -311,13 +305,24 @@ def test_unknown_layout_names_what_was_looked_for(tmp_path):
 
 
 def test_frame_span_widens_inside_the_video():
-    frame_span = _load_tool().frame_span
+    """GRID's rule: every frame a word touches, widened to min_frames."""
+
+    def span(start, end, num_frames, min_frames):  # in GRID time units
+        return frame_span(
+            Fraction(start, grid.UNITS_PER_SECOND),
+            Fraction(end, grid.UNITS_PER_SECOND),
+            25,
+            num_frames,
+            min_frames,
+            cover=True)
+
     # bbaf2n "two": 41000-47250 -> frames [41, 48); an odd widening puts the
     # extra frame after
-    assert frame_span(41000, 47250, 25, 75, 1) == (41, 48)
-    assert frame_span(41000, 47250, 25, 75, 8) == (41, 49)
-    assert frame_span(41000, 47250, 25, 75, 10) == (40, 50)
-    assert frame_span(0, 1000, 25, 75, 8) == (0, 8)  # at the start
-    assert frame_span(74000, 75000, 25, 75, 8) == (67, 75)  # at the end
-    assert frame_span(73000, 76000, 25, 74, 1) == (73, 74)  # past the end
-    assert frame_span(0, 75000, 25, 5, 8) == (0, 5)  # shorter than 8
+    assert span(41000, 47250, 75, 1) == (41, 48)
+    assert span(41000, 47250, 75, 8) == (41, 49)
+    assert span(41000, 47250, 75, 10) == (40, 50)
+    assert span(0, 1000, 75, 8) == (0, 8)  # at the start
+    assert span(74000, 75000, 75, 8) == (67, 75)  # at the end
+    assert span(73000, 76000, 74, 1) == (73, 74)  # past the end
+    assert span(0, 75000, 5, 8) == (0, 5)  # shorter than 8
+    assert span(80000, 81000, 75, 1) == (74, 75)  # after the end: last frame

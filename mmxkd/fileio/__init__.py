@@ -1,0 +1,12 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""File input and output: atomic writing, strict ``.npy`` reading."""
+from .atomic import (TMP_MARK, AtomicFile, atomic_open,
+                     remove_stale_temp_files, save_json, save_torch,
+                     write_lines)
+from .npy import load_spectrogram, load_teacher_feature, save_npy_atomic
+
+__all__ = [
+    'TMP_MARK', 'AtomicFile', 'atomic_open', 'remove_stale_temp_files',
+    'save_json', 'save_torch', 'write_lines', 'load_spectrogram',
+    'load_teacher_feature', 'save_npy_atomic'
+]
