@@ -96,6 +96,13 @@ class CrossModalDistiller(BaseModel):
                     teachers: Dict[str, nn.Module]) -> BaseDistillHead:
         """Build head ``name`` with the sizes of its student and teacher."""
         cfg = dict(cfg)
+        head_type = cfg.get('type')
+        head_cls = MODELS.get(head_type) if isinstance(head_type,
+                                                      str) else head_type
+        if not (isinstance(head_cls, type)
+                and issubclass(head_cls, BaseDistillHead)):
+            raise TypeError(f'model.heads.{name} must be a distillation head '
+                            f'(BaseDistillHead), got type={head_type!r}')
         teacher_name = cfg.setdefault('teacher', 'teacher')
         if teacher_name not in teachers:
             raise ValueError(
@@ -112,9 +119,6 @@ class CrossModalDistiller(BaseModel):
             if value is not None:
                 cfg.setdefault(key, value)
         head = MODELS.build(cfg)
-        if not isinstance(head, BaseDistillHead):
-            raise TypeError(f'model.heads.{name} must be a distillation head '
-                            f'(BaseDistillHead), got {type(head).__name__}')
         if head.uses_teacher_logits:
             check = getattr(teacher, 'check_classifier', None)
             if check is None:

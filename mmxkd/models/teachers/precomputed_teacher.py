@@ -25,9 +25,12 @@ class PrecomputedTeacher(nn.Module):
         key (str): Field of the data samples holding the feature. Defaults to
             ``'teacher_feat'``.
         classifier (dict, optional): The teacher's own classifier, for logit
-            distillation (``classify``): ``dict(checkpoint=..., num_classes=...,
-            prefix='cls_head.fc_cls')`` loads the linear layer ``prefix`` of
-            the teacher's checkpoint, the layer that sees these features.
+            distillation (``classify``): ``dict(checkpoint=..., prefix=
+            'cls_head.fc_cls', num_classes=None)`` names the linear layer
+            ``prefix`` of the teacher's checkpoint, the layer that sees these
+            features. It is loaded only when a head distils logits
+            (``check_classifier``, called when the distiller is built), so a
+            dataset base can name it for every method.
 
     Shapes:
         - output: (N, Da), on the device (and floating dtype) of ``inputs``.
@@ -41,15 +44,19 @@ class PrecomputedTeacher(nn.Module):
         super().__init__()
         self.feat_dim = feat_dim
         self.key = key
-        self.classifier = None if classifier is None else \
-            load_teacher_classifier(feat_dim=feat_dim, **classifier)
+        self.classifier_cfg = classifier
+        self.classifier: Optional[nn.Linear] = None
 
     def check_classifier(self) -> None:
-        """Raise unless the teacher has its classifier (logit KD)."""
-        if self.classifier is None:
+        """Load the classifier (logit KD), or raise if none is set."""
+        if self.classifier is not None:
+            return
+        if self.classifier_cfg is None:
             raise ValueError(
                 'logit distillation needs the teacher classifier: set '
-                "model.teacher.classifier=dict(checkpoint=..., num_classes=...)")
+                'model.teacher.classifier=dict(checkpoint=...)')
+        self.classifier = load_teacher_classifier(
+            feat_dim=self.feat_dim, **self.classifier_cfg)
 
     def classify(self, teacher_feat: Tensor) -> Tensor:
         """The teacher's logits for its features."""

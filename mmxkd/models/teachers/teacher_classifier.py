@@ -1,19 +1,21 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import os.path as osp
+from typing import Optional
 
 import torch.nn as nn
 from mmengine.runner import CheckpointLoader
 
 
 def load_teacher_classifier(checkpoint: str,
-                            num_classes: int,
                             feat_dim: int,
+                            num_classes: Optional[int] = None,
                             prefix: str = 'cls_head.fc_cls') -> nn.Linear:
     """The linear classifier ``prefix`` of a teacher checkpoint.
 
     Args:
         checkpoint (str): The teacher's MMEngine checkpoint.
-        num_classes (int): Expected number of classes.
+        num_classes (int, optional): Expected number of classes; by default
+            the checkpoint's.
         feat_dim (int): Expected input size (the teacher feature size).
         prefix (str): Module path of the layer in the teacher model.
             Defaults to ``'cls_head.fc_cls'`` (MMAction2's heads).
@@ -32,6 +34,7 @@ def load_teacher_classifier(checkpoint: str,
     if weight is None:
         raise KeyError(f'{checkpoint} has no "{prefix}.weight" '
                        '(model.teacher.classifier.prefix)')
+    num_classes = weight.size(0) if num_classes is None else num_classes
     if tuple(weight.shape) != (num_classes, feat_dim):
         raise ValueError(
             f'{checkpoint}: {prefix}.weight is {tuple(weight.shape)}, '

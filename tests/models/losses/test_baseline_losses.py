@@ -126,3 +126,22 @@ def test_crd_loss_trains_student_and_embeddings_not_teacher():
 def test_crd_rejects_indices_outside_the_bank():
     with pytest.raises(ValueError, match='num_samples'):
         make_crd()(torch.randn(1, 4), torch.randn(1, 6), torch.tensor([8]))
+
+
+def test_crd_banks_sized_later_and_by_a_checkpoint():
+    crd = CRDLoss(student_dim=4, teacher_dim=6, num_negatives=3)
+    assert crd.num_samples == 0
+    with pytest.raises(RuntimeError, match='no size'):
+        crd(torch.randn(1, 4), torch.randn(1, 6), torch.tensor([0]))
+    bank = crd.memory_student
+    crd.set_num_samples(12)
+    # resized in place: a wrapper holding the buffer sees the new bank
+    assert crd.memory_student is bank and tuple(bank.shape) == (12, 128)
+    assert torch.isfinite(crd(torch.randn(2, 4), torch.randn(2, 6),
+                              torch.tensor([0, 11])))
+    fresh = CRDLoss(student_dim=4, teacher_dim=6, num_negatives=3)
+    fresh.load_state_dict(crd.state_dict())
+    assert fresh.num_samples == 12
+    torch.testing.assert_close(fresh.memory_teacher, crd.memory_teacher)
+    with pytest.raises(ValueError, match='>= 2'):
+        fresh.set_num_samples(1)

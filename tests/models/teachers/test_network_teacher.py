@@ -10,7 +10,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import DefaultScope
 
 from mmxkd.registry import DATASETS, MODELS
-from ..conftest import ROOT, TEACHER_CFG, audio_options, run_tool
+from ...conftest import ROOT, TEACHER_CFG, audio_options, run_tool
 
 LIVE_CFG = osp.join(
     ROOT, 'configs/mnf_csc/'
@@ -56,7 +56,7 @@ def test_live_equals_precomputed(synthetic_data, trained_teacher, tmp_path):
         precomputed = MODELS.build(precomputed_cfg)
     precomputed.load_state_dict(
         {k: v for k, v in live.state_dict().items()
-         if not k.startswith('teacher.')})
+         if not k.startswith('teachers.')})
     losses = []
     for model in (live, precomputed):
         model.train()
