@@ -54,7 +54,8 @@ from mmxkd.fileio import remove_stale_temp_files, write_lines
 from mmxkd.fileio.media import (ClipWriter, Sound, decode_sound, decode_video,
                                 frame_span, probe_video, video_encoder)
 from mmxkd.utils.parallel import track_map
-from .common import InputError, add_workers_argument, require_positive, shown
+from .common import (InputError, add_workers_argument, require_positive,
+                     shown, tool_parser)
 
 VIDEO_EXTS = ('.mp4', '.mkv', '.webm')  # in order of preference
 SUBSETS = {'training': 'train', 'validation': 'val'}
@@ -102,17 +103,10 @@ class Result(NamedTuple):
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse and check the command line (``sys.argv[1:]`` by default)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        'annotation_json',
-        metavar='ANNOTATION_JSON',
-        help='activity_net.v1-3.min.json')
-    parser.add_argument(
-        'video_root', metavar='VIDEO_ROOT', help='the downloaded videos')
-    parser.add_argument(
-        'out_dir', metavar='OUT_DIR', help='where the clips and lists go')
+    parser = tool_parser(__doc__,
+                         ('annotation_json', 'activity_net.v1-3.min.json'),
+                         ('video_root', 'the downloaded videos'),
+                         ('out_dir', 'where the clips and lists go'))
     parser.add_argument(
         '--min-frames',
         type=int,

@@ -61,6 +61,16 @@ from .common import add_workers_argument, require_positive
 DEFAULT_EXTS = ('.mp4', '.avi', '.mkv', '.webm', '.mov', '.mpg', '.mpeg',
                 '.flv', '.m4v')
 DEFAULTS = MelParams()
+# (MelParams field, metavar, help) of the options, in the order of --help
+MEL_OPTIONS = (
+    ('sample_rate', 'HZ', 'Hz'),
+    ('n_mels', None, 'mel bands (output columns)'),
+    ('n_fft', None, 'FFT size in samples'),
+    ('win_length', None, 'window in samples'),
+    ('hop_length', None, 'frame step in samples'),
+    ('fmin', 'HZ', 'Hz'),
+    ('fmax', 'HZ', 'Hz'),
+)
 
 class Job(NamedTuple):
     """One video and the path of its feature."""
@@ -93,36 +103,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         default=list(DEFAULT_EXTS),
         help='video extensions to look for without --list (case-insensitive)')
     add_workers_argument(parser, 'processes')
-    parser.add_argument(
-        '--sample-rate',
-        type=int,
-        default=DEFAULTS.sample_rate,
-        metavar='HZ',
-        help='Hz')
-    parser.add_argument(
-        '--n-mels',
-        type=int,
-        default=DEFAULTS.n_mels,
-        help='mel bands (output columns)')
-    parser.add_argument(
-        '--n-fft',
-        type=int,
-        default=DEFAULTS.n_fft,
-        help='FFT size in samples')
-    parser.add_argument(
-        '--win-length',
-        type=int,
-        default=DEFAULTS.win_length,
-        help='window in samples')
-    parser.add_argument(
-        '--hop-length',
-        type=int,
-        default=DEFAULTS.hop_length,
-        help='frame step in samples')
-    parser.add_argument(
-        '--fmin', type=float, default=DEFAULTS.fmin, metavar='HZ', help='Hz')
-    parser.add_argument(
-        '--fmax', type=float, default=DEFAULTS.fmax, metavar='HZ', help='Hz')
+    for name, metavar, help in MEL_OPTIONS:
+        default = getattr(DEFAULTS, name)
+        parser.add_argument(
+            '--' + name.replace('_', '-'),
+            type=type(default),
+            default=default,
+            metavar=metavar,
+            help=help)
     args = parser.parse_args(argv)
     require_positive(parser, args, 'workers', 'sample_rate', 'n_mels',
                      'n_fft', 'win_length', 'hop_length')

@@ -2,7 +2,7 @@
 """What the dataset preparation tools share: input errors, short listings
 in messages and checks of options."""
 import argparse
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 MAX_SHOWN = 10  # items shown in one message
 
@@ -23,6 +23,17 @@ def listing(items: Sequence[str]) -> str:
     if len(items) > MAX_SHOWN:
         lines.append(f'... and {len(items) - MAX_SHOWN} more')
     return '\n  '.join(lines)
+
+
+def tool_parser(doc: str,
+                *positionals: Tuple[str, str]) -> argparse.ArgumentParser:
+    """The parser of a tool: its help shows ``doc`` as written, then the
+    positional arguments, given as ``(name, help)`` and shown as ``NAME``."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name, help in positionals:
+        parser.add_argument(name, metavar=name.upper(), help=help)
+    return parser
 
 
 def add_workers_argument(parser: argparse.ArgumentParser,

@@ -64,7 +64,7 @@ from mmxkd.fileio.media import (Sound, decode_sound, decode_video, frame_span,
                                 probe_video, video_encoder, write_clip)
 from mmxkd.utils.parallel import track_map
 from .common import (InputError, add_workers_argument, listing,
-                     require_positive, shown)
+                     require_positive, shown, tool_parser)
 
 SLOTS = ('command', 'colour', 'preposition', 'letter', 'digit', 'adverb')
 VOCAB: Dict[str, Tuple[str, ...]] = {
@@ -153,13 +153,9 @@ def split_of(key: str) -> str:
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse and check the command line (``sys.argv[1:]`` by default)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        'root', metavar='ROOT', help='the GRID folder (see layouts above)')
-    parser.add_argument(
-        'out_dir', metavar='OUT_DIR', help='where the lists and clips go')
+    parser = tool_parser(__doc__,
+                         ('root', 'the GRID folder (see layouts above)'),
+                         ('out_dir', 'where the lists and clips go'))
     parser.add_argument(
         '--video-dir',
         metavar='NAME',

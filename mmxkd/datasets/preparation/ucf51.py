@@ -48,7 +48,8 @@ from mmengine.utils import mkdir_or_exist
 
 from mmxkd.fileio import save_json, write_lines
 from mmxkd.utils.parallel import track_map
-from .common import InputError, add_workers_argument, listing, require_positive
+from .common import (InputError, add_workers_argument, listing,
+                     require_positive, tool_parser)
 
 CACHE_NAME = 'sound_check.json'
 CACHE_VERSION = 1
@@ -76,19 +77,13 @@ class Check(NamedTuple):
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse and check the command line (``sys.argv[1:]`` by default)."""
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        'ucf101_root',
-        metavar='UCF101_ROOT',
-        help='folder of the class folders of UCF101 (UCF-101/ of the rar)')
-    parser.add_argument(
-        'splits_dir',
-        metavar='SPLITS_DIR',
-        help='the ucfTrainTestlist folder, or the folder holding it')
-    parser.add_argument(
-        'out_dir', metavar='OUT_DIR', help='where the lists are written')
+    parser = tool_parser(
+        __doc__,
+        ('ucf101_root',
+         'folder of the class folders of UCF101 (UCF-101/ of the rar)'),
+        ('splits_dir',
+         'the ucfTrainTestlist folder, or the folder holding it'),
+        ('out_dir', 'where the lists are written'))
     parser.add_argument(
         '--split',
         type=int,
