@@ -33,12 +33,7 @@ def test_student_with_mmpretrain_backbone():
             data_preprocessor=dict(
                 type='ActionDataPreprocessor', format_shape='NCHW')),
         teacher=dict(type='PrecomputedTeacher', feat_dim=8),
-        neck=dict(type='ModalityNoiseFilter', teacher_dim=8, student_dim=512,
-                  num_classes=3),
-        distill_losses=dict(
-            loss_csc=dict(type='CSCLoss'),
-            loss_cls_n=dict(type='mmaction.CrossEntropyLoss'),
-            loss_tri=dict(type='CrossModalTripletLoss')))
+        heads=dict(mnf_csc=dict(type='MNFCSCHead', loss_gate=None)))
     with DefaultScope.overwrite_default_scope('mmaction'):
         model = MODELS.build(cfg)
     samples = []
@@ -49,6 +44,9 @@ def test_student_with_mmpretrain_backbone():
     inputs = torch.rand(4, 2, 3, 32, 32)  # 2 segments per clip
     losses = model(inputs, samples, mode='loss')
     assert {'loss_cls_v', 'loss_csc', 'loss_cls_n', 'loss_tri'} <= set(losses)
+    # the MNF's sizes come from the student's head and the teacher
+    mnf = model.distill_heads['mnf_csc'].mnf
+    assert (mnf.student_dim, mnf.teacher_dim) == (512, 8)
     assert all(torch.isfinite(v).all() for v in losses.values())
 
 

@@ -83,6 +83,27 @@ def check_step(model, optim_wrapper, batch, method: str) -> None:
     assert all(r.pred_feat.dim() == 1 for r in results)
 
 
+def check_sizes_and_learning_rates(model, optim_wrapper, cfg) -> None:
+    """The heads' sizes are the student's and the teacher's, and the MNF
+    learns at 0.2x the student's learning rate."""
+    head_cfg = model.student.cls_head
+    for head in model.distill_heads.values():
+        assert head.student_dim == head_cfg.in_channels
+        assert head.num_classes == head_cfg.num_classes
+        assert head.teacher_dim == model.teachers[head.teacher].feat_dim
+    mnf = [h.mnf for h in model.distill_heads.values() if hasattr(h, 'mnf')]
+    if not mnf:
+        return
+    assert mnf[0].student_dim == head_cfg.in_channels
+    mnf_params = {id(p) for p in mnf[0].parameters()}
+    base_lr = cfg.optim_wrapper.optimizer.lr
+    for group in optim_wrapper.optimizer.param_groups:
+        in_mnf = {id(p) in mnf_params for p in group['params']}
+        assert len(in_mnf) == 1
+        expected = 0.2 * base_lr if in_mnf.pop() else base_lr
+        assert group['lr'] == pytest.approx(expected)
+
+
 def test_every_method_of_the_comparison_has_a_config():
     methods = {osp.basename(c).split('_')[0] for c in COMMAND}
     assert methods == set(EXPECTED), methods
@@ -96,6 +117,10 @@ def test_command_configs_train_a_step(config, teacher_checkpoint):
         options['model.teacher.classifier.checkpoint'] = teacher_checkpoint
     cfg, model, optim_wrapper = build(config, **options)
     assert cfg.test_cfg.type == 'RetrievalTestLoop'
+    assert cfg.train_dataloader.drop_last
+    if method == 'crd':  # the runner's TrainSetSizeHook does this
+        model.set_train_size(10)
+    check_sizes_and_learning_rates(model, optim_wrapper, cfg)
     # (1 clip, C, T, H, W) per sample, as the pipeline packs it
     batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 1, 1, 3])
     before = {n: p.clone() for n, p in model.student.named_parameters()}
@@ -105,10 +130,29 @@ def test_command_configs_train_a_step(config, teacher_checkpoint):
 
 
 def test_reverse_direction_config_trains_a_step():
-    _, model, optim_wrapper = build(REVERSE)
+    cfg, model, optim_wrapper = build(REVERSE)
+    check_sizes_and_learning_rates(model, optim_wrapper, cfg)
+    assert model.distill_heads['mnf_csc'].mnf.teacher_dim == 128
     tags = [torch.zeros(51) for _ in range(4)]
     for i, tag in enumerate(tags):
         tag[[i, i + 4, 50]] = 1
     # (1 window, 1, T, n_mels) per sample
     batch = make_batch(4, (1, 1, 304, 64), 128, tags)
     check_step(model, optim_wrapper, batch, 'mnf-csc')
+
+
+ALL = sorted(
+    c for c in glob.glob(osp.join(ROOT, 'configs/*/*.py'))
+    if '/_base_/' not in c)
+
+
+@pytest.mark.parametrize('config', ALL, ids=osp.basename)
+def test_every_config_builds_its_model(config, teacher_checkpoint):
+    cfg = Config.fromfile(config)
+    if cfg.model.get('heads') and any(
+            h and h.get('type') == 'LogitKDHead'
+            for h in cfg.model.heads.values()):
+        cfg.model.teacher.classifier.checkpoint = teacher_checkpoint
+    with DefaultScope.overwrite_default_scope('mmxkd'):
+        MODELS.build(cfg.model)
+    assert cfg.train_dataloader.get('drop_last'), 'train_dataloader.drop_last'
