@@ -7,8 +7,7 @@ module path (they build MMEngine runners and models).
 """
 from .experiment import (ExperimentRunner, Run, RunError, RunRecord,
                          config_stem, find_checkpoint, read_test_metrics,
-                         read_val_curve, run_command, run_grid,
-                         write_text_atomic)
+                         read_val_curve, run_command, run_grid)
 from .results import (format_accuracy_table, format_comparison_csv,
                       format_comparison_table, mean_std, plot_metric_bars,
                       plot_val_curves, prediction_scores)
@@ -16,7 +15,7 @@ from .results import (format_accuracy_table, format_comparison_csv,
 __all__ = [
     'ExperimentRunner', 'Run', 'RunError', 'RunRecord', 'config_stem',
     'find_checkpoint', 'read_test_metrics', 'read_val_curve', 'run_command',
-    'run_grid', 'write_text_atomic', 'format_accuracy_table',
+    'run_grid', 'format_accuracy_table',
     'format_comparison_csv', 'format_comparison_table', 'mean_std',
     'plot_metric_bars', 'plot_val_curves', 'prediction_scores'
 ]

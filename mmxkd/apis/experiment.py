@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from glob import glob
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmxkd.fileio import save_json
+
 # The files of a run directory (see the module docstring).
 RECORD_FILE = 'metrics.json'
 PREDICTIONS_FILE = 'test_predictions.pkl'
@@ -51,19 +53,6 @@ def config_stem(path: str) -> str:
         The stem, e.g. ``kd_r18`` for ``configs/kd/kd_r18.py``.
     """
     return osp.splitext(osp.basename(path))[0]
-
-
-def write_text_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all.
-
-    Args:
-        path: The file to (over)write.
-        text: Its new content.
-    """
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def run_command(cmd: Sequence[str],
@@ -268,9 +257,7 @@ class RunRecord:
         Args:
             run_dir: The run directory.
         """
-        write_text_atomic(
-            osp.join(run_dir, RECORD_FILE),
-            json.dumps(asdict(self), indent=1) + '\n')
+        save_json(osp.join(run_dir, RECORD_FILE), asdict(self), indent=1)
 
 
 class ExperimentRunner:

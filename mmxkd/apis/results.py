@@ -3,12 +3,12 @@
 seeds, std with ddof=0) and PNG plots (matplotlib's Agg backend)."""
 import csv
 import io
-import os
 import pickle
 from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
+from mmxkd.fileio import AtomicFile
 from .experiment import RunRecord
 
 # Test metric key -> table column; the table, CSV and plot follow this order.
@@ -213,10 +213,9 @@ def _pyplot():
 def _save_png(fig, out_file: str) -> None:
     """Save and close a figure; ``out_file`` is replaced whole or not at
     all."""
-    tmp = out_file + '.tmp'
-    fig.savefig(tmp, dpi=120, format='png', bbox_inches='tight')
+    with AtomicFile(out_file) as tmp:
+        fig.savefig(tmp, dpi=120, format='png', bbox_inches='tight')
     _pyplot().close(fig)
-    os.replace(tmp, out_file)
 
 
 def plot_metric_bars(results: Results, title: str, out_file: str) -> bool:

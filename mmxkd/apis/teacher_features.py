@@ -21,7 +21,7 @@ from mmengine.dist import barrier, get_dist_info, init_dist, is_main_process
 from mmengine.registry import DefaultScope
 from mmengine.utils import ProgressBar
 
-from mmxkd.datasets import load_teacher_feature, save_npy_atomic
+from mmxkd.fileio import load_teacher_feature, save_npy_atomic
 from mmxkd.models import NetworkTeacher
 from mmxkd.registry import DATASETS
 

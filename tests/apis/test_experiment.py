@@ -167,7 +167,7 @@ def test_record_round_trip(tmp_path):
     assert json.loads((tmp_path / 'metrics.json').read_text()) == dict(
         config='a.py', seed=3, checkpoint='epoch_1.pth',
         metrics={'acc/top1': 0.5})
-    assert not list(tmp_path.glob('*.tmp'))
+    assert not list(tmp_path.glob('*.tmp*'))
 
 
 def test_log_tail(tmp_path):

@@ -108,7 +108,7 @@ def test_metric_bars_png(tmp_path):
     assert plot_metric_bars(comparison(), 'title', str(png))
     assert png.read_bytes().startswith(PNG_MAGIC)
     assert png.stat().st_size > 1000
-    assert not list(tmp_path.glob('*.tmp'))
+    assert not list(tmp_path.glob('*.tmp*'))
     empty = tmp_path / 'empty.png'
     assert not plot_metric_bars({'a': [], 'b': []}, 'title', str(empty))
     assert not empty.exists()

@@ -31,8 +31,9 @@ from typing import Dict, List
 
 from mmxkd.apis import (ExperimentRunner, Run, config_stem,
                         format_comparison_csv, format_comparison_table,
-                        plot_metric_bars, run_grid, write_text_atomic)
+                        plot_metric_bars, run_grid)
 from mmxkd.apis.experiment import CHECKPOINTS
+from mmxkd.fileio import atomic_open
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -141,9 +142,10 @@ def main() -> None:
     table = format_comparison_table(results, title,
                                     'python ' + shlex.join(sys.argv),
                                     args.checkpoint, args.seeds)
-    write_text_atomic(osp.join(work_dir, 'comparison.md'), table)
-    write_text_atomic(
-        osp.join(work_dir, 'comparison.csv'), format_comparison_csv(results))
+    with atomic_open(osp.join(work_dir, 'comparison.md')) as f:
+        f.write(table)
+    with atomic_open(osp.join(work_dir, 'comparison.csv')) as f:
+        f.write(format_comparison_csv(results))
     png = osp.join(work_dir, 'comparison.png')
     print('\n' + table)
     print(f'table: {osp.join(work_dir, "comparison.md")}\n'
