@@ -13,4 +13,4 @@ env_cfg = dict(dist_cfg=dict(backend='nccl'))
 randomness = dict(seed=3, deterministic=False)
 
 # sizes per-sample state (CRD's memory banks) from the training set
-custom_hooks = [dict(type='TrainSetSizeHook')]
+custom_hooks = [dict(type='mmxkd.TrainSetSizeHook')]  # in any default scope

@@ -108,7 +108,9 @@ class CRDLoss(nn.Module):
         if self.num_samples == 0:
             raise RuntimeError(
                 'CRDLoss memory banks have no size: set num_samples, or train '
-                'through the runner, which sizes them from the training set')
+                "through the runner with dict(type='mmxkd.TrainSetSizeHook') "
+                'in custom_hooks (configs/_base_/default_runtime.py has it), '
+                'which sizes them from the training set')
         if sample_idx.min() < 0 or sample_idx.max() >= self.num_samples:
             raise ValueError(
                 f'sample_idx {sample_idx.tolist()} outside [0, '
