@@ -142,19 +142,6 @@ class RetrievalValLoop(_GalleryPassMixin, ValLoop):
 @LOOPS.register_module()
 class RetrievalTestLoop(_GalleryPassMixin, TestLoop):
     """Test loop that also runs a gallery split through the model
-    (``model.test_step``), for ``VideoRetrievalMetric``.
-
-    Args:
-        runner (Runner): A reference of runner.
-        dataloader (DataLoader | dict): The queries' dataloader or its
-            config.
-        evaluator (Evaluator | dict | list): Its metrics; at least one has
-            ``process_gallery``.
-        fp16 (bool): Whether to run under autocast. Defaults to False.
-        gallery_dataloader (DataLoader | dict, optional): The gallery's
-            dataloader or its config. Defaults to None: the config's
-            ``train_dataloader`` (the train split) with the evaluated
-            dataset's pipeline, ``test_mode=True``, ``drop_last=False`` and
-            ``DefaultSampler(shuffle=False)``.
-    """
+    (``model.test_step``), for ``VideoRetrievalMetric``; its arguments are
+    those of :class:`RetrievalValLoop`."""
     _step = 'test_step'
