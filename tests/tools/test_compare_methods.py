@@ -18,7 +18,9 @@ def test_compare_methods_runs_and_skips_done_runs(synthetic_data, tmp_path):
         sys.executable, TOOL, STUDENT_CFG, DISTILL_CFG, '--seeds', '3',
         '--work-dir', work_dir, '--names', 'student', 'MNF + CSC',
         '--cfg-options', 'train_cfg.max_epochs=1'
-    ] + data_options(synthetic_data)
+    ] + data_options(synthetic_data) + [
+        '--cfg-options-for', 'MNF + CSC', 'train_cfg.val_interval=1'
+    ]
     proc = run_tool(cmd, timeout=900)
     assert '[1/2] student_r2plus1d-tiny_1xb8-20e_synthetic-av seed 3: ' \
         'train ... test epoch_1.pth ... done in' in proc.stdout
@@ -41,6 +43,14 @@ def test_compare_methods_runs_and_skips_done_runs(synthetic_data, tmp_path):
     assert all(0 <= float(r['acc/top1']) <= 1 for r in rows)
     assert osp.getsize(osp.join(work_dir, 'comparison.png')) > 1000
 
+    # the per-method option reached the MNF + CSC runs only
+    logs = {stem: open(osp.join(work_dir, stem, 'seed3', 'run.log')).read()
+            for stem in (osp.basename(STUDENT_CFG)[:-3],
+                         osp.basename(DISTILL_CFG)[:-3])}
+    student_log, distill_log = logs.values()
+    assert distill_log.count('train_cfg.val_interval=1') == 2  # train, test
+    assert 'train_cfg.val_interval=1' not in student_log
+
     checkpoints = glob(osp.join(work_dir, '*', 'seed3', '*.pth'))
     assert len(checkpoints) == 4  # epoch_1 and best_* of each run
     mtimes = {path: osp.getmtime(path) for path in checkpoints}
@@ -60,3 +70,44 @@ def test_compare_methods_missing_config(tmp_path):
     assert proc.returncode != 0
     assert 'config file not found: configs/no_such_config.py' in proc.stderr
     assert not osp.exists(work_dir)
+
+
+def test_compare_methods_checks_cfg_options_for(tmp_path):
+    work_dir = str(tmp_path / 'grid')
+    proc = run_tool([
+        sys.executable, TOOL, STUDENT_CFG, DISTILL_CFG, '--names', 'student',
+        'ours', '--work-dir', work_dir, '--cfg-options-for', 'theirs', 'a=1'
+    ], check=False, timeout=60)
+    assert proc.returncode != 0
+    assert ('--cfg-options-for theirs: no such method (one of student, ours)'
+            in proc.stderr)
+    proc = run_tool([
+        sys.executable, TOOL, STUDENT_CFG, '--work-dir', work_dir,
+        '--cfg-options-for', osp.basename(STUDENT_CFG)[:-3],
+        'randomness.seed=1'
+    ], check=False, timeout=60)
+    assert proc.returncode != 0
+    assert 'randomness.seed is set by --seeds, not --cfg-options-for' \
+        in proc.stderr
+    assert not osp.exists(work_dir)
+
+
+def test_compare_methods_reports_a_failed_run_and_writes_the_table(
+        tmp_path):
+    config = tmp_path / 'broken.py'
+    config.write_text("_base_ = ['no_such_base.py']\n")
+    work_dir = tmp_path / 'grid'
+    proc = run_tool([
+        sys.executable, TOOL, str(config), '--work-dir', str(work_dir)
+    ], check=False, timeout=300)
+    assert proc.returncode == 1
+    assert re.search(r'^\[1/1\] broken seed 3: train \.\.\. FAILED after '
+                     r'\d+ s: train exited with 1$', proc.stdout, re.M)
+    assert f'{work_dir}/broken/seed3/run.log ends with:' in proc.stdout
+    assert '1 of 1 runs failed:\n  broken seed 3: train exited with 1' \
+        in proc.stdout
+    assert 'plot: none (no run finished)' in proc.stdout
+    table = (work_dir / 'comparison.md').read_text()
+    assert '| broken | - | - | - | - | - | 0 |' in table
+    assert (work_dir / 'comparison.csv').read_text() == \
+        'method,config,seed,checkpoint\n'

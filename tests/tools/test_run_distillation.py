@@ -33,6 +33,10 @@ def test_main_job_runs_and_resumes(synthetic_data, tmp_path):
     feats = osp.join(work_dir, 'seed3', 'teacher', 'features', 'train',
                      'clip_00000.npy')
     assert osp.isfile(feats)
+    with open(osp.join(work_dir, 'seed3', 'distill', 'metrics.json')) as f:
+        record = json.load(f)
+    assert record['seed'] == 3 and record['checkpoint'] == 'epoch_1.pth'
+    assert 0 <= record['metrics']['acc/top1'] <= 1
 
     again = run_tool(cmd, timeout=600)
     assert again.stdout.count('done before:') == 3
