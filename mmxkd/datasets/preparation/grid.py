@@ -433,7 +433,7 @@ def cut_words(job: WordJob, min_frames: int,
                 sound.between(lo, round(stop / fps * rate) - offset),
                 rate,
                 bit_rate=2_000_000 if codec == 'mpeg4' else None)
-    except (av.error.FFmpegError, ValueError) as err:
+    except (av.error.FFmpegError, ValueError, GridError) as err:
         return job.key, f'{job.video}: {err}'
     return job.key, None
 
