@@ -5,3 +5,7 @@ from .hooks import TrainSetSizeHook
 from .runner import RetrievalTestLoop, RetrievalValLoop
 
 __all__ = ['RetrievalTestLoop', 'RetrievalValLoop', 'TrainSetSizeHook']
+
+from .hooks import MNFVisualizationHook  # noqa: E402
+
+__all__ += ['MNFVisualizationHook']
