@@ -17,7 +17,6 @@ import torch.nn as nn
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from mmengine.dataset import BaseDataset, pseudo_collate
-from mmengine.utils import ProgressBar
 from torch import Tensor
 
 from mmxkd.models.heads import MNFCSCHead
@@ -89,7 +88,8 @@ def find_mnf_head(model: nn.Module,
                      f'got {found or "no heads"}')
 
 
-def unnormalize_frames(clip: Tensor, data_preprocessor: nn.Module) -> np.ndarray:
+def unnormalize_frames(clip: Tensor,
+                       data_preprocessor: nn.Module) -> np.ndarray:
     """The frames of one preprocessed clip, back in pixel values.
 
     Args:
@@ -192,7 +192,7 @@ def mnf_clips(model: nn.Module,
     grid = feat_map.shape[2:]
     attention = out['attention'].view(-1, *grid).float().cpu().numpy()
     gate = out['gate'].float().cpu().numpy()
-    clips = inputs.view(len(data_samples), *inputs.shape[-4:])
+    clips = inputs.reshape(len(data_samples), *inputs.shape[-4:])
     return [
         MNFClip(
             name=name,
@@ -204,42 +204,57 @@ def mnf_clips(model: nn.Module,
     ]
 
 
+def clip_name(dataset: BaseDataset, index: int) -> str:
+    """A sample's clip: its ``relpath`` (``AudioVisualDataset``), else its
+    ``filename``.
+
+    Args:
+        dataset: The samples.
+        index: The sample.
+
+    Returns:
+        The name.
+    """
+    info = dataset.get_data_info(index)
+    return info.get('relpath') or info['filename']
+
+
+def clip_stem(name: str) -> str:
+    """``train/clip_00003.mp4`` -> ``clip_00003``.
+
+    Args:
+        name: A clip's file.
+
+    Returns:
+        Its file name without folders and extension.
+    """
+    return osp.splitext(osp.basename(name))[0]
+
+
 def collect_mnf_clips(model: nn.Module,
                       dataset: BaseDataset,
                       indices: Sequence[int],
                       head: Optional[str] = None,
-                      batch_size: int = 8,
-                      progress: bool = False) -> List[MNFClip]:
+                      batch_size: int = 8) -> List[MNFClip]:
     """:func:`mnf_clips` over samples of a dataset.
 
     Args:
         model: A :class:`CrossModalDistiller` (unwrapped).
-        dataset: Samples with the teacher's inputs and ``relpath`` (or
-            ``filename``) in their data info (``AudioVisualDataset``); see
-            :func:`mmxkd.visualization.build_mnf_dataset`.
+        dataset: Samples with the teacher's inputs (see
+            :func:`mmxkd.visualization.build_mnf_dataset`), named by
+            :func:`clip_name`.
         indices: Which samples.
         head: The :class:`MNFCSCHead`'s name (see :func:`find_mnf_head`).
         batch_size: Samples per forward pass.
-        progress: Show a progress bar.
 
     Returns:
         One :class:`MNFClip` per index, in order.
     """
-    bar = ProgressBar(len(indices)) if progress else None
     clips: List[MNFClip] = []
     for start in range(0, len(indices), batch_size):
         batch = list(indices[start:start + batch_size])
-        names = []
-        for i in batch:
-            info = dataset.get_data_info(i)
-            names.append(info.get('relpath') or info['filename'])
         clips += mnf_clips(model, pseudo_collate([dataset[i] for i in batch]),
-                           names, head)
-        if bar is not None:
-            for _ in batch:
-                bar.update()
-    if bar is not None:
-        print()
+                           [clip_name(dataset, i) for i in batch], head)
     return clips
 
 
@@ -285,9 +300,9 @@ def draw_mnf_clip(clip: MNFClip,
     Top row: the sampled frames, each under the attention of its temporal
     token (a heatmap over the H' x W' tokens, upsampled to the frame; one
     colour scale for the whole clip, from its smallest to its largest
-    attention, the colour bar marking the uniform 1/L);
-    below: the gate value of every teacher dimension. The title names the clip and its label; with a single token
-    (L = 1) it says that attention cannot select.
+    attention, the colour bar marking the uniform 1/L); below: the gate
+    value of every teacher dimension. The title (:func:`mnf_title`) names
+    the clip, its label and its token grid.
 
     Args:
         clip: The clip (:func:`mnf_clips`).

@@ -11,9 +11,11 @@ from mmengine.config import Config, ConfigDict
 from mmengine.dataset import BaseDataset
 from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
+from mmengine.utils import ProgressBar
 
 from mmxkd.registry import DATASETS, MODELS
-from .mnf import collect_mnf_clips, draw_mnf_clip, find_mnf_head
+from .mnf import (clip_name, clip_stem, collect_mnf_clips, draw_mnf_clip,
+                  find_mnf_head)
 
 SPLITS = ('train', 'val', 'test')
 
@@ -68,22 +70,30 @@ def build_mnf_dataset(cfg: Config, split: str = 'train') -> BaseDataset:
         The dataset (built in the ``mmxkd`` scope).
 
     Raises:
-        ValueError: ``split`` is not one of :data:`SPLITS`.
+        ValueError: ``split`` is not one of :data:`SPLITS`, or the pipeline
+            loads teacher features and the split has no
+            ``data_prefix.teacher``.
     """
     if split not in SPLITS:
         raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
     dataset_cfg = ConfigDict(cfg[f'{split}_dataloader'].dataset.copy())
     dataset_cfg.pipeline = mnf_pipeline(cfg)
+    if 'LoadTeacherFeature' in _types(dataset_cfg.pipeline) and \
+            'teacher' not in dataset_cfg.get('data_prefix', {}):
+        raise ValueError(
+            f'the MNF needs the teacher features of the {split} clips: set '
+            f'{split}_dataloader.dataset.data_prefix.teacher')
     with DefaultScope.overwrite_default_scope('mmxkd'):
         return DATASETS.build(dataset_cfg)
 
 
-def select_clips(dataset: BaseDataset, clips: Union[int,
-                                                    Sequence[str]]) -> List[int]:
+def select_clips(dataset: BaseDataset,
+                 clips: Union[int, Sequence[str]]) -> List[int]:
     """Indices of the clips to draw.
 
     Args:
-        dataset: The samples (with ``relpath`` or ``filename``).
+        dataset: The samples (named by
+            :func:`~mmxkd.visualization.mnf.clip_name`).
         clips: How many of the first samples, or clip names: a relative path
             (``train/clip_00003.mp4``), a file name (``clip_00003.mp4``) or a
             stem (``clip_00003``).
@@ -101,10 +111,8 @@ def select_clips(dataset: BaseDataset, clips: Union[int,
         return list(range(min(clips, len(dataset))))
     keys = {}
     for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        relpath = info.get('relpath') or info['filename']
-        base = osp.basename(relpath)
-        for key in {relpath, base, osp.splitext(base)[0]}:
+        name = clip_name(dataset, i)
+        for key in {name, osp.basename(name), clip_stem(name)}:
             keys.setdefault(key, []).append(i)
     indices = []
     for name in clips:
@@ -141,7 +149,8 @@ def write_mnf_pictures(model: nn.Module,
                        out_dir: str,
                        head: Optional[str] = None,
                        progress: bool = False,
-                       dpi: int = 100) -> List[str]:
+                       dpi: int = 100,
+                       batch_size: int = 8) -> List[str]:
     """Draw clips of a dataset: ``<out_dir>/<clip stem>.png`` each.
 
     Args:
@@ -152,6 +161,7 @@ def write_mnf_pictures(model: nn.Module,
         head: The head's name (see :func:`find_mnf_head`).
         progress: Show a progress bar.
         dpi: Dots per inch of the pictures.
+        batch_size: Clips per forward pass.
 
     Returns:
         The PNG files, in the order of ``indices``.
@@ -160,17 +170,20 @@ def write_mnf_pictures(model: nn.Module,
         ValueError: Two clips share a stem.
     """
     find_mnf_head(model, head)  # fail before running anything
-    clips = collect_mnf_clips(model, dataset, indices, head, progress=progress)
-    paths = [
-        osp.join(out_dir,
-                 osp.splitext(osp.basename(clip.name))[0] + '.png')
-        for clip in clips
-    ]
+    names = [clip_name(dataset, i) for i in indices]
+    paths = [osp.join(out_dir, clip_stem(name) + '.png') for name in names]
     if len(set(paths)) != len(paths):
-        raise ValueError('clips with the same file name: ' +
-                         ', '.join(clip.name for clip in clips))
-    for clip, path in zip(clips, paths):
-        draw_mnf_clip(clip, path, dpi=dpi)
+        raise ValueError('clips with the same file name: ' + ', '.join(names))
+    bar = ProgressBar(len(indices)) if progress else None
+    for start in range(0, len(indices), batch_size):
+        batch = indices[start:start + batch_size]
+        clips = collect_mnf_clips(model, dataset, batch, head, batch_size)
+        for clip, path in zip(clips, paths[start:start + batch_size]):
+            draw_mnf_clip(clip, path, dpi=dpi)
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        print()
     return paths
 
 

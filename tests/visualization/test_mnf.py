@@ -11,9 +11,10 @@ from mmengine.config import Config
 
 import mmxkd
 from mmxkd.registry import MODELS
-from mmxkd.visualization import (MNFClip, draw_mnf_clip, find_mnf_head,
-                                 mnf_clips, mnf_pipeline, mnf_title,
-                                 select_clips)
+from mmxkd.visualization import (MNFClip, build_mnf_dataset, clip_stem,
+                                 draw_mnf_clip, find_mnf_head, mnf_clips,
+                                 mnf_pipeline, mnf_title, select_clips,
+                                 temporal_token)
 from ..conftest import DISTILL_CFG, ROOT
 
 mmxkd.register_all_modules()
@@ -169,6 +170,13 @@ def test_draw_returns_rgb_and_writes_the_same_png(tmp_path):
     assert draw_mnf_clip(clip(frames=8)).shape[1] > image.shape[1]
 
 
+def test_frames_split_evenly_over_the_temporal_tokens():
+    assert [temporal_token(t, 8, 2) for t in range(8)] == [0] * 4 + [1] * 4
+    assert [temporal_token(t, 8, 1) for t in range(8)] == [0] * 8
+    assert [temporal_token(t, 4, 4) for t in range(4)] == [0, 1, 2, 3]
+    assert clip_stem('train/clip_00003.mp4') == 'clip_00003'
+
+
 def test_title_names_the_clip_and_says_when_attention_cannot_select():
     many = mnf_title(clip())
     assert 'train/clip_00003.mp4' in many and 'label 2' in many
@@ -194,6 +202,15 @@ def test_pipeline_is_deterministic_and_loads_the_teacher():
     assert [step['type'] for step in mnf_pipeline(live)][-3:] == [
         'LoadAudioSpectrogram', 'SpectrogramWindow', 'PackActionInputs'
     ]
+
+
+def test_a_split_without_teacher_features_fails_clearly():
+    cfg = Config.fromfile(DISTILL_CFG)
+    with pytest.raises(ValueError, match='set val_dataloader.dataset.'
+                       'data_prefix.teacher'):
+        build_mnf_dataset(cfg, 'val')
+    with pytest.raises(ValueError, match='split must be one of'):
+        build_mnf_dataset(cfg, 'training')
 
 
 class _Clips:

@@ -7,8 +7,9 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmxkd.registry import HOOKS
-from mmxkd.visualization import (build_mnf_dataset, collect_mnf_clips,
-                                 draw_mnf_clip, find_mnf_head)
+from mmxkd.visualization import (build_mnf_dataset, clip_stem,
+                                 collect_mnf_clips, draw_mnf_clip,
+                                 find_mnf_head)
 
 
 @HOOKS.register_module()
@@ -69,6 +70,7 @@ class MNFVisualizationHook(Hook):
         indices = range(min(self.num_clips, len(self._dataset)))
         for clip in collect_mnf_clips(model, self._dataset, indices,
                                       self.head):
-            stem = clip.name.rsplit('/', 1)[-1].rsplit('.', 1)[0]
             runner.visualizer.add_image(
-                f'mnf_{stem}', draw_mnf_clip(clip), step=runner.epoch)
+                f'mnf_{clip_stem(clip.name)}',
+                draw_mnf_clip(clip),
+                step=runner.epoch)
