@@ -16,6 +16,7 @@ from mmxkd.visualization import (MNFClip, build_mnf_dataset, clip_stem,
                                  mnf_pipeline, mnf_title, select_clips,
                                  temporal_token)
 from ..conftest import DISTILL_CFG, ROOT
+from ..models._student import student_cfg as tiny_student_cfg
 
 mmxkd.register_all_modules()
 
@@ -25,32 +26,10 @@ CLIP = (3, 4, 32, 48)  # C, T, H, W -> student map (8, 2, 4, 6)
 
 
 def student_cfg() -> dict:
-    """A 2-stage ResNet3d, 8 channels, spatial stride 8, no temporal one,
-    normalising with MEAN / STD."""
-    return dict(
-        type='Recognizer3D',
-        backbone=dict(
-            type='ResNet3d',
-            depth=18,
-            pretrained=None,
-            pretrained2d=False,
-            base_channels=4,
-            num_stages=2,
-            stage_blocks=(1, 1),
-            out_indices=(1, ),
-            spatial_strides=(1, 2),
-            temporal_strides=(1, 1),
-            dilations=(1, 1),
-            conv1_kernel=(1, 3, 3),
-            pool1_stride_t=1,
-            inflate=(0, 0)),
-        cls_head=dict(
-            type='I3DHead', num_classes=3, in_channels=8, dropout_ratio=0.0),
-        data_preprocessor=dict(
-            type='ActionDataPreprocessor',
-            mean=MEAN,
-            std=STD,
-            format_shape='NCTHW'))
+    """The models' tiny student, normalising with MEAN / STD."""
+    cfg = tiny_student_cfg()
+    cfg['data_preprocessor'].update(mean=MEAN, std=STD)
+    return cfg
 
 
 def build(heads: dict) -> nn.Module:
