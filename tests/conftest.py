@@ -7,6 +7,7 @@ from typing import List
 
 import numpy as np
 import pytest
+from mmengine.registry import DefaultScope
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DISTILL_CFG = osp.join(
@@ -118,3 +119,13 @@ def trained_distiller(synthetic_data, tmp_path_factory) -> str:
         '--cfg-options', 'train_cfg.max_epochs=1'
     ] + data_options(synthetic_data))
     return work_dir
+
+
+@pytest.fixture(autouse=True)
+def mmxkd_default_scope():
+    """Each test starts in the mmxkd scope, whatever default scope an
+    earlier test's runner or ``init_recognizer`` left current (MMEngine
+    keeps the latest ``DefaultScope`` instance process-wide). Tests of
+    another scope set it themselves."""
+    with DefaultScope.overwrite_default_scope('mmxkd'):
+        yield
