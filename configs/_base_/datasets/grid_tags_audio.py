@@ -17,7 +17,8 @@ distill_train_pipeline = [
     dict(type='LoadAudioSpectrogram'),
     dict(type='SpectrogramWindow', length=304),
     dict(type='LoadTeacherFeature'),
-    dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
+    dict(
+        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 
 train_dataloader = dict(

@@ -36,7 +36,8 @@ distill_train_pipeline = [
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
-    dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
+    dict(
+        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),

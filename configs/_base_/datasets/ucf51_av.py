@@ -41,7 +41,8 @@ distill_train_pipeline = [
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
-    dict(type='PackActionInputs', algorithm_keys=('teacher_feat', ))
+    dict(
+        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
