@@ -12,5 +12,12 @@ default_hooks = dict(
 env_cfg = dict(dist_cfg=dict(backend='nccl'))
 randomness = dict(seed=3, deterministic=False)
 
-# sizes per-sample state (CRD's memory banks) from the training set
-custom_hooks = [dict(type='mmxkd.TrainSetSizeHook')]  # in any default scope
+# (in any default scope) TrainSetSizeHook sizes per-sample state (CRD's
+# memory banks) from the training set; NonFiniteLossHook stops training at
+# the first NaN/inf loss term, before its optimizer step; RandomStateHook
+# saves the random states in checkpoints, so --resume continues bit-exact.
+custom_hooks = [
+    dict(type='mmxkd.TrainSetSizeHook'),
+    dict(type='mmxkd.NonFiniteLossHook'),
+    dict(type='mmxkd.RandomStateHook'),
+]
