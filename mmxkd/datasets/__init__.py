@@ -1,7 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import mmaction.datasets  # noqa: F401  (fills the parent registry)
 
-from .audio_visual_dataset import AudioVisualDataset
+from .audio_visual_dataset import AudioVisualDataset, SampleLoadError
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['AudioVisualDataset']
+__all__ = ['AudioVisualDataset', 'SampleLoadError']

@@ -1,16 +1,33 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import json
+import logging
+import os
 import os.path as osp
-from typing import Callable, Dict, FrozenSet, List, Optional, Union
+from collections import Counter, defaultdict
+from typing import (Any, Callable, Dict, FrozenSet, List, Optional, Tuple,
+                    Union)
 
 import numpy as np
 from mmaction.datasets import BaseActionDataset
+from mmaction.datasets.transforms import SampleFrames
+from mmengine.dataset import Compose
 from mmengine.fileio import list_from_file
+from mmengine.logging import print_log
 
-from mmxkd.fileio import load_spectrogram, load_teacher_feature
+from mmxkd.fileio import load_spectrogram, load_teacher_feature, save_json
 from mmxkd.registry import DATASETS
+from . import video_probe
 
 SUBSETS = ('training', 'validation', 'testing')
+# the files of a sample, named by the errors raised while loading it
+FILE_KEYS = ('filename', 'audio_path', 'teacher_feat_path')
+# a teacher feature norm this many times the median is warned about
+NORM_RATIO_WARN = 1e3
+
+
+class SampleLoadError(RuntimeError):
+    """An error inside a transform of the pipeline, with the sample's files
+    and the transform's name (the original error is its ``__cause__``)."""
 
 
 @DATASETS.register_module()
@@ -35,9 +52,33 @@ class AudioVisualDataset(BaseActionDataset):
     feature ``teacher/<dir>/<name>.npy`` (``teacher_feat_path``, (Da, )); each
     prefix is optional (an audio teacher trains on ``audio`` alone; the
     student is evaluated on ``video`` alone), and ``relpath`` identifies the
-    sample. Every file is checked when the dataset is built: a missing,
-    unreadable, non-finite or wrongly shaped file raises an error that names
-    it (MMAction2's ``LoadAudioFeature`` would silently load zeros).
+    sample.
+
+    Checks when the dataset is built (every problem of every sample is
+    listed in one error, which names the files):
+
+    - videos exist and are not empty; with ``probe_videos`` each is opened
+      with PyAV and demuxed (:mod:`mmxkd.datasets.video_probe`): an
+      unreadable or corrupt file, one without a video stream, a truncated
+      one (fewer frames than its header lists) and, when the pipeline has a
+      training ``SampleFrames`` (``test_mode=False``), one with fewer
+      frames than its ``clip_len * frame_interval`` are errors. The probes
+      run in ``probe_workers`` processes with a progress bar and are cached
+      in ``<cache_dir>/<ann_file name>.video_probe.json`` by path, size and
+      modification time, so a large dataset is probed once;
+    - spectrograms and teacher features load, are finite and have one
+      size: ``teacher_feat_dim``, else the most common one; an all-zero
+      teacher feature is an error (MMAction2's ``LoadAudioFeature`` would
+      silently load zeros). The number of teacher features and the min /
+      median / max of their L2 norms are printed, with a warning naming
+      the largest when it exceeds ``NORM_RATIO_WARN`` times the median;
+    - labels lie in ``[0, num_classes)`` when ``num_classes`` is given.
+
+    With ``skip_bad_samples`` the bad samples are dropped instead, and
+    ``<cache_dir>/<ann_file name>.bad_samples.json`` lists them with their
+    problems (its path is printed). While loading a sample, an error in a
+    transform is raised again as a :class:`SampleLoadError` that names the
+    sample's files and the transform.
 
     Sound swap (robustness to irrelevant sound): with ``swap_sound_ratio``
     > 0, ``round(swap_sound_ratio * len(samples))`` samples, drawn with
@@ -68,6 +109,14 @@ class AudioVisualDataset(BaseActionDataset):
             ``data_prefix`` ``audio`` and/or ``teacher``. Defaults to 0.
         swap_sound_seed (int): Seed of the choice of swapped samples and
             donors. Defaults to 0.
+        probe_videos (bool): Open and demux every video at build (see
+            above). Defaults to True.
+        probe_workers (int, optional): Processes that probe the videos.
+            Defaults to ``min(8, os.cpu_count())``.
+        cache_dir (str, optional): Folder of the video probe cache and of
+            the bad samples report. Defaults to the annotation file's.
+        skip_bad_samples (bool): Drop the bad samples and write a report
+            instead of raising an error. Defaults to False.
         **kwargs: Passed to MMAction2's ``BaseActionDataset``
             (``num_classes``, ``test_mode``, ...).
     """
@@ -82,6 +131,10 @@ class AudioVisualDataset(BaseActionDataset):
                  delimiter: str = ' ',
                  swap_sound_ratio: float = 0.0,
                  swap_sound_seed: int = 0,
+                 probe_videos: bool = True,
+                 probe_workers: Optional[int] = None,
+                 cache_dir: Optional[str] = None,
+                 skip_bad_samples: bool = False,
                  **kwargs) -> None:
         if subset not in SUBSETS:
             raise ValueError(f'subset must be one of {SUBSETS}, got {subset}')
@@ -94,6 +147,10 @@ class AudioVisualDataset(BaseActionDataset):
         self.delimiter = delimiter
         self.swap_sound_ratio = swap_sound_ratio
         self.swap_sound_seed = swap_sound_seed
+        self.probe_videos = probe_videos
+        self.probe_workers = probe_workers or min(8, os.cpu_count() or 1)
+        self.cache_dir = cache_dir
+        self.skip_bad_samples = skip_bad_samples
         super().__init__(
             ann_file, pipeline=pipeline, data_prefix=data_prefix, **kwargs)
 
@@ -136,7 +193,8 @@ class AudioVisualDataset(BaseActionDataset):
                              'samples' + (f' of subset "{self.subset}"' if
                                           self.ann_file.endswith('.json')
                                           else ''))
-        self._check_files(data_list)
+        data_list = self._drop_bad_samples(data_list,
+                                           self._check_files(data_list))
         self._swap_sounds(data_list)
         return data_list
 
@@ -186,42 +244,169 @@ class AudioVisualDataset(BaseActionDataset):
             entries.append((relpath, class_index[name]))
         return entries
 
-    def _check_files(self, data_list: List[dict]) -> None:
-        problems = []
+    def _check_files(self, data_list: List[dict]) -> Dict[int, List[str]]:
+        """The problems of each sample (by index) whose files or label are
+        bad; prints the statistics of the teacher features."""
+        problems: Dict[int, List[str]] = defaultdict(list)
         num_classes = self._num_classes()
-        expected = dict(teacher_feat_path=self.teacher_feat_dim,
-                        audio_path=None)
-        for info in data_list:
-            if 'filename' in info and (not osp.isfile(info['filename'])
-                                       or osp.getsize(info['filename']) == 0):
-                problems.append(f'missing or empty video: {info["filename"]}')
+        for index, info in enumerate(data_list):
             for label in sorted(_label_set(info['label'])):
                 if num_classes is not None and not 0 <= label < num_classes:
                     name = info.get('filename', info['relpath'])
-                    problems.append(f'label {label} of {name}'
-                                    f' is outside [0, {num_classes})')
-            for key, loader, what in (
-                    ('teacher_feat_path', load_teacher_feature, 'length'),
-                    ('audio_path', load_spectrogram, 'mel bins')):
+                    problems[index].append(f'label {label} of {name}'
+                                           f' is outside [0, {num_classes})')
+        self._check_videos(data_list, problems)
+        norms: Dict[str, float] = {}
+        for key, loader, what, expected in (
+                ('teacher_feat_path', load_teacher_feature, 'length',
+                 self.teacher_feat_dim),
+                ('audio_path', load_spectrogram, 'mel bins', None)):
+            sizes: Dict[int, int] = {}
+            for index, info in enumerate(data_list):
                 if key not in info:
                     continue
                 try:
-                    size = loader(info[key]).shape[-1]
+                    array = loader(info[key])
                 except (OSError, ValueError) as err:
-                    problems.append(str(err))
+                    problems[index].append(str(err))
                     continue
-                if expected[key] is None:
-                    expected[key] = size
-                elif size != expected[key]:
-                    problems.append(f'{info[key]} has {what} {size}, '
-                                    f'expected {expected[key]}')
-        if problems:
-            shown = '\n  '.join(problems[:20])
-            more = (f'\n  ... and {len(problems) - 20} more'
-                    if len(problems) > 20 else '')
-            raise FileNotFoundError(
-                f'{len(problems)} problem(s) in the samples of '
-                f'{self.ann_file}:\n  {shown}{more}')
+                sizes[index] = array.shape[-1]
+                if key == 'teacher_feat_path':
+                    norms[info[key]] = float(np.linalg.norm(array))
+                    if not array.any():
+                        problems[index].append(
+                            f'all-zero teacher feature: {info[key]}')
+            if expected is None and sizes:
+                # the most common size, the first file's on a tie
+                expected = Counter(sizes.values()).most_common(1)[0][0]
+            for index, size in sizes.items():
+                if size != expected:
+                    problems[index].append(f'{data_list[index][key]} has '
+                                           f'{what} {size}, expected '
+                                           f'{expected}')
+        if norms:
+            self._log_feature_norms(norms)
+        return problems
+
+    def _check_videos(self, data_list: List[dict],
+                      problems: Dict[int, List[str]]) -> None:
+        """Add the problems of the videos: missing or empty, and (with
+        ``probe_videos``) unreadable, without a video stream, truncated or
+        shorter than the clip of the pipeline's ``SampleFrames``."""
+        present = []
+        for index, info in enumerate(data_list):
+            if 'filename' not in info:
+                continue
+            path = info['filename']
+            if not osp.isfile(path) or osp.getsize(path) == 0:
+                problems[index].append(f'missing or empty video: {path}')
+            else:
+                present.append(index)
+        if not self.probe_videos or not present:
+            return
+        probes = video_probe.probe_videos(
+            [data_list[i]['filename'] for i in present],
+            self._side_file('video_probe.json'), self.probe_workers)
+        clip = _clip_frames(self.pipeline)
+        for index in present:
+            path = data_list[index]['filename']
+            probe = probes[path]
+            if 'error' in probe:
+                problems[index].append(f'bad video {path}: {probe["error"]}')
+            elif clip is not None and probe['frames'] < clip[0]:
+                problems[index].append(
+                    f'video {path} has {probe["frames"]} frames, shorter '
+                    f'than the training clip of the pipeline ({clip[1]})')
+
+    def _side_file(self, suffix: str) -> str:
+        """``<cache_dir>/<annotation file name>.<suffix>``; ``cache_dir``
+        defaults to the annotation file's folder."""
+        folder = self.cache_dir or osp.dirname(osp.abspath(self.ann_file))
+        return osp.join(folder, f'{osp.basename(self.ann_file)}.{suffix}')
+
+    def _log_feature_norms(self, norms: Dict[str, float]) -> None:
+        """Print the range of the teacher features' L2 norms, and warn when
+        the largest is more than ``NORM_RATIO_WARN`` times the median."""
+        values = np.array(list(norms.values()))
+        median = float(np.median(values))
+        largest = max(norms, key=norms.get)
+        print_log(
+            f'teacher features of {self.ann_file}: {len(values)}, L2 norm '
+            f'min {values.min():.4g} / median {median:.4g} / max '
+            f'{values.max():.4g}',
+            logger='current')
+        nonzero = values[values > 0]
+        reference = float(np.median(nonzero)) if len(nonzero) else 0.0
+        if reference > 0 and norms[largest] > NORM_RATIO_WARN * reference:
+            print_log(
+                f'the largest teacher feature, {largest}, has an L2 norm of '
+                f'{norms[largest]:.4g}, {norms[largest] / reference:.3g} '
+                f'times the median of the non-zero ones ({reference:.4g}): '
+                'a broken extraction?',
+                logger='current',
+                level=logging.WARNING)
+
+    def _drop_bad_samples(self, data_list: List[dict],
+                          problems: Dict[int, List[str]]) -> List[dict]:
+        """Raise an error that lists the problems, or, with
+        ``skip_bad_samples``, drop the bad samples and write a report."""
+        if not problems:
+            return data_list
+        listed = [p for index in sorted(problems) for p in problems[index]]
+        if not self.skip_bad_samples or len(problems) == len(data_list):
+            shown = '\n  '.join(listed[:20])
+            more = (f'\n  ... and {len(listed) - 20} more'
+                    if len(listed) > 20 else '')
+            hint = ('every sample is bad' if self.skip_bad_samples else
+                    'fix or remove these samples, or drop them with '
+                    'skip_bad_samples=True')
+            raise ValueError(
+                f'{len(listed)} problem(s) in {len(problems)} of the '
+                f'{len(data_list)} samples of {self.ann_file} ({hint}):\n'
+                f'  {shown}{more}')
+        report = self._side_file('bad_samples.json')
+        save_json(
+            report,
+            dict(
+                ann_file=self.ann_file,
+                num_samples=len(data_list),
+                dropped=[
+                    dict(relpath=data_list[index]['relpath'],
+                         problems=problems[index])
+                    for index in sorted(problems)
+                ]),
+            indent=1)
+        print_log(
+            f'skip_bad_samples: dropped {len(problems)} of the '
+            f'{len(data_list)} samples of {self.ann_file} (first: '
+            f'{listed[0]}); the report is {report}',
+            logger='current',
+            level=logging.WARNING)
+        return [
+            info for index, info in enumerate(data_list)
+            if index not in problems
+        ]
+
+    def prepare_data(self, idx: int) -> Any:
+        """The sample ``idx`` through the pipeline, as MMEngine's, except that
+        an error inside a transform is raised again as a
+        :class:`SampleLoadError` naming the sample's files and the
+        transform."""
+        results = self.get_data_info(idx)
+        files = {key: results[key] for key in FILE_KEYS if key in results}
+        for transform in self.pipeline.transforms:
+            try:
+                results = transform(results)
+            except Exception as err:
+                named = ', '.join(f'{key} {path}'
+                                  for key, path in files.items())
+                raise SampleLoadError(
+                    f'sample {idx} of {self.ann_file} ({named}): '
+                    f'{type(transform).__name__} failed with '
+                    f'{type(err).__name__}: {err}') from err
+            if results is None:
+                return None
+        return results
 
     def _swap_sounds(self, data_list: List[dict]) -> None:
         """Give ``swap_sound_ratio`` of the samples the sound of a sample
@@ -262,6 +447,19 @@ class AudioVisualDataset(BaseActionDataset):
             info.update({key: donor[key] for key in sound_keys})
             info['sound_relpath'] = donor['relpath']
             info['sound_swapped'] = True
+
+
+def _clip_frames(pipeline: Compose) -> Optional[Tuple[int, str]]:
+    """The frames a training clip spans, ``clip_len * frame_interval`` of
+    the pipeline's first ``SampleFrames`` with ``test_mode=False``, and how
+    they are computed; None without one."""
+    for transform in pipeline.transforms:
+        if isinstance(transform, SampleFrames) and not transform.test_mode:
+            frames = transform.clip_len * transform.frame_interval
+            return frames, (f'SampleFrames clip_len {transform.clip_len} x '
+                            f'frame_interval {transform.frame_interval} = '
+                            f'{frames} frames')
+    return None
 
 
 def _label_set(label: Union[int, List[int]]) -> FrozenSet[int]:

@@ -1,14 +1,17 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """AudioVisualDataset (list and JSON annotations, tagging lists, file
 checks, sound swap) and the LoadTeacherFeature transform."""
+import functools
 import json
 import os
 import os.path as osp
+import tempfile
 
 import numpy as np
 import pytest
 
 import mmxkd
+from mmxkd.fileio.media import video_encoder, write_clip
 from mmxkd.registry import DATASETS, TRANSFORMS
 
 mmxkd.register_all_modules()
@@ -18,11 +21,24 @@ DIM = 4
 BUILD_ERRORS = (OSError, ValueError)
 
 
-def write_video(root, relpath, content=b'\x00\x00\x00\x18ftypmp42'):
+@functools.lru_cache()
+def clip_bytes(num_frames=4):
+    """An encoded ``.mp4`` of ``num_frames`` 32x32 frames (the build probes
+    every video)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = osp.join(tmp, 'clip.mp4')
+        frames = [np.full((32, 32, 3), 25 * i, np.uint8)
+                  for i in range(num_frames)]
+        write_clip(path, frames, 8, video_encoder())
+        with open(path, 'rb') as f:
+            return f.read()
+
+
+def write_video(root, relpath, content=None):
     path = osp.join(root, relpath)
     (root / relpath).parent.mkdir(parents=True, exist_ok=True)
     with open(path, 'wb') as f:
-        f.write(content)
+        f.write(clip_bytes() if content is None else content)
     return path
 
 
