@@ -1,9 +1,13 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
+import warnings
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch
+import torch.distributed as dist
+import torch.distributed.nn.functional as dist_nn
 import torch.nn as nn
+import torch.nn.functional as F
 from torch import Tensor
 
 
@@ -54,3 +58,66 @@ def buffers_restored(module: nn.Module) -> Iterator[None]:
     finally:
         for sub, name, buffer in originals:
             sub._buffers[name] = buffer
+
+
+def world_size() -> int:
+    """Processes in the default group; 1 when ``torch.distributed`` is not
+    initialised."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size()
+    return 1
+
+
+def gather_batch(tensor: Tensor) -> Tuple[Tensor, slice]:
+    """Every rank's batch, concatenated in rank order, and where this rank's
+    rows lie in it.
+
+    When ``tensor`` requires gradients the gather is differentiable
+    (``torch.distributed.nn.functional.all_gather``): its backward sends
+    each rank the sum of the gradients that every rank's loss puts on that
+    rank's rows. A loss that is the mean over this rank's anchors, against
+    the gathered columns, then gives after DDP's averaging over ranks the
+    gradient of the mean over the whole batch, as one process would.
+    Constants (teacher features, labels) are gathered plainly. Ranks may
+    hold batches of different sizes (padded for the collective).
+
+    Without distributed training, or with one process, the tensor itself.
+
+    Args:
+        tensor (Tensor): This rank's batch.
+
+    Shapes:
+        - tensor: (N_r, ...), N_r clips on rank r
+        - returns: (sum_r N_r, ...), and a slice of length N_r
+    """
+    num = tensor.size(0)
+    if world_size() == 1:
+        return tensor, slice(0, num)
+    sizes = [torch.zeros(1, dtype=torch.long, device=tensor.device)
+             for _ in range(world_size())]
+    dist.all_gather(sizes, torch.tensor([num], device=tensor.device))
+    sizes = [int(size) for size in sizes]
+    padded = F.pad(tensor, (0, 0) * (tensor.dim() - 1) +
+                   (0, max(sizes) - num)) if max(sizes) > num else tensor
+    if tensor.requires_grad:
+        with warnings.catch_warnings():
+            # torch 2.15 marks it deprecated for the private
+            # _functional_collectives; it is the public differentiable one
+            warnings.simplefilter('ignore', FutureWarning)
+            parts = dist_nn.all_gather(padded.contiguous())
+    else:
+        parts = [torch.empty_like(padded) for _ in sizes]
+        dist.all_gather(parts, padded.contiguous())
+    rank = dist.get_rank()
+    start = sum(sizes[:rank])
+    gathered = torch.cat([part[:size] for part, size in zip(parts, sizes)])
+    return gathered, slice(start, start + num)
+
+
+def batch_norm_names(module: nn.Module) -> List[str]:
+    """Names of the BatchNorm layers of ``module`` that are training (they
+    normalise with the batch's statistics, so need two clips or more)."""
+    return [
+        name for name, sub in module.named_modules()
+        if isinstance(sub, nn.modules.batchnorm._BatchNorm) and sub.training
+    ]

@@ -10,7 +10,7 @@ from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..heads import BaseDistillHead, DistillInputs
-from ..utils import to_tokens
+from ..utils import batch_norm_names, to_tokens
 
 
 @MODELS.register_module()
@@ -164,8 +164,34 @@ class CrossModalDistiller(BaseModel):
             sample.pred_feat = feat
         return predictions
 
+    def check_batch_size(self,
+                         num_clips: int,
+                         batch: str = 'this training batch') -> None:
+        """Raise a ValueError, naming the dataloader settings, when a head's
+        BatchNorm would normalise a training batch of ``num_clips == 1`` (it
+        has no batch statistics; torch's own error names neither).
+
+        Args:
+            num_clips (int): Clips of a batch on one process.
+            batch (str): Which batch, for the message.
+        """
+        if num_clips > 1:
+            return
+        norms = [
+            f'model.distill_heads.{name}'
+            for name in batch_norm_names(self.distill_heads)
+        ]
+        if norms:
+            raise ValueError(
+                f'{batch} holds {num_clips} clip, but the BatchNorm layers '
+                f'{", ".join(norms)} need at least 2 clips per process in '
+                'training: set train_dataloader.batch_size >= 2 and '
+                'train_dataloader.drop_last=True, so that no batch (the '
+                "epoch's last one included) holds a single clip")
+
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """The student's losses and every head's terms, by log key."""
+        self.check_batch_size(len(data_samples))
         losses, distill_inputs = self.student_step(inputs, data_samples)
         if not self.distill_heads:
             return losses

@@ -15,7 +15,9 @@ class CSCHead(BaseDistillHead):
     """CSC on the raw teacher feature, without the MNF (an ablation of
     MNF + CSC): ``z = a_hat = P a`` with ``P`` a learned linear map when
     the sizes differ (the identity otherwise), the temperature from
-    ``cos(v, P a)``. CSC trains the student and ``P``.
+    ``cos(v, P a)``. CSC trains the student and ``P``. In distributed
+    training its columns are the whole batch, gathered from every rank
+    (:class:`CSCLoss`).
 
     Args:
         loss_csc (dict): :class:`CSCLoss`. Defaults to
@@ -23,7 +25,8 @@ class CSCHead(BaseDistillHead):
         **kwargs: :class:`BaseDistillHead` arguments.
 
     Shapes:
-        v (N, Dv); a (N, Da), a constant; labels (N, ) or (N, C).
+        v (N, Dv); a (N, Da), a constant; labels (N, ) or (N, C); N clips
+        on this rank.
     """
 
     def __init__(self, loss_csc: dict = dict(type='CSCLoss'),

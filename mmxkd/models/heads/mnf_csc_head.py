@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
-from ..utils import buffers_restored
+from ..utils import buffers_restored, gather_batch
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
 
@@ -32,6 +32,11 @@ class MNFCSCHead(BaseDistillHead):
     MNF's BatchNorm statistics as they were (they move once per step, as in
     the reference's single forward). The MNF pass for CSC is the one that
     moves them. This equals the reference's two-optimizer step.
+
+    In distributed training CSC's columns are the whole batch, gathered
+    from every rank (:class:`CSCLoss`), so 2 processes of 4 clips compute
+    the loss of 1 of 8. The MNF's BatchNorm statistics are per rank with its
+    default ``norm_cfg`` (``ModalityNoiseFilter``: ``'SyncBN'`` on GPUs).
 
     Any term set to None is dropped (an ablation): ``loss_csc=None`` is MNF
     without CSC, ``loss_tri=None`` MNF + CSC without the triplet.
@@ -113,8 +118,15 @@ class MNFCSCHead(BaseDistillHead):
 
 
 def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:
-    """``cos(x_i, y_j)``: (N, N) for x, y (N, D)."""
-    return F.normalize(x, dim=1) @ F.normalize(y, dim=1).t()
+    """``cos(x_i, y_j)`` of this rank's ``x`` against every rank's ``y``
+    (gathered, as a constant: CSC's temperature carries no gradient).
+
+    Shapes:
+        x (N, D) and y (N, D) on this rank; output (N, B), B clips in the
+        whole batch (B = N in one process).
+    """
+    columns, _ = gather_batch(y.detach())
+    return F.normalize(x, dim=1) @ F.normalize(columns, dim=1).t()
 
 
 @torch.no_grad()

@@ -5,10 +5,10 @@ from typing import Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.dist import all_gather
 from torch import Tensor
 
 from mmxkd.registry import MODELS
+from ..utils import gather_batch
 
 
 @MODELS.register_module()
@@ -27,8 +27,14 @@ class CRDLoss(nn.Module):
     ``momentum``. The defaults are the paper's (128-d embedding, 16384
     negatives, T = 0.07, momentum 0.5, weight 0.8).
 
-    Memory updates are gathered across DDP ranks, so every rank keeps the
-    same banks.
+    In distributed training every rank keeps the same banks (their updates
+    are gathered from every rank), estimates ``Z`` on the whole first batch,
+    and draws the negatives of the whole batch, keeping its own anchors'
+    rows: with the ranks' random generators in the same state (MMEngine's
+    ``randomness.seed`` without ``diff_rank_seed``) they are the negatives
+    one process would draw for the same clips. A clip's NCE term reads only
+    its own embedding and the banks, so each rank returns the mean over its
+    anchors, which DDP's gradient averaging makes the whole batch's.
 
     Args:
         student_dim (int): Student feature size ``Dv``.
@@ -48,7 +54,7 @@ class CRDLoss(nn.Module):
         - student_feat: (N, Dv)
         - teacher_feat: (N, Da), treated as a constant
         - sample_idx: (N, ), the clips' indices in the training set
-        - output: a scalar.
+        - output: a scalar, the mean over this rank's N anchors.
     """
 
     def __init__(self,
@@ -119,9 +125,10 @@ class CRDLoss(nn.Module):
         f_s = F.normalize(self.embed_student(student_feat), dim=1)
         f_t = F.normalize(self.embed_teacher(teacher_feat.detach()), dim=1)
 
+        all_idx, rows = gather_batch(sample_idx)
         contrast_idx = torch.randint(
-            self.num_samples, (sample_idx.numel(), self.num_negatives + 1),
-            device=sample_idx.device)
+            self.num_samples, (all_idx.numel(), self.num_negatives + 1),
+            device=sample_idx.device)[rows]
         contrast_idx[:, 0] = sample_idx
         # student anchor against the teacher bank, and the other way round
         score_s = self._scores(f_s, self.memory_teacher[contrast_idx],
@@ -130,7 +137,7 @@ class CRDLoss(nn.Module):
                                self.z_teacher)
         loss = self._nce(score_s) + self._nce(score_t)
         if self.training:
-            self._update_memory(sample_idx, f_s.detach(), f_t.detach())
+            self._update_memory(all_idx, f_s.detach(), f_t.detach())
         return self.loss_weight * loss
 
     def _scores(self, anchor: Tensor, bank: Tensor, z: Tensor) -> Tensor:
@@ -139,7 +146,8 @@ class CRDLoss(nn.Module):
             torch.bmm(bank.detach(), anchor.unsqueeze(2)).squeeze(2) /
             self.temperature)
         if z < 0:
-            z.fill_(scores.mean().item() * self.num_samples)
+            z.fill_(gather_batch(scores.detach())[0].mean().item() *
+                    self.num_samples)
         return scores / z
 
     def _nce(self, scores: Tensor) -> Tensor:
@@ -151,12 +159,13 @@ class CRDLoss(nn.Module):
         return -(log_pos.sum() + log_neg.sum()) / scores.size(0)
 
     @torch.no_grad()
-    def _update_memory(self, sample_idx: Tensor, f_s: Tensor,
+    def _update_memory(self, all_idx: Tensor, f_s: Tensor,
                        f_t: Tensor) -> None:
-        sample_idx = torch.cat(all_gather(sample_idx))
+        """Move the banks' entries of the whole (gathered) batch,
+        ``all_idx`` (B, ), towards this rank's embeddings ``f_s``, ``f_t``
+        (N, E) gathered from every rank."""
         for bank, feat in ((self.memory_student, f_s),
                            (self.memory_teacher, f_t)):
-            feat = torch.cat(all_gather(feat))
-            moved = bank[sample_idx] * self.momentum + feat * (1 -
-                                                               self.momentum)
-            bank.index_copy_(0, sample_idx, F.normalize(moved, dim=1))
+            feat, _ = gather_batch(feat)
+            moved = bank[all_idx] * self.momentum + feat * (1 - self.momentum)
+            bank.index_copy_(0, all_idx, F.normalize(moved, dim=1))

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
+from ..utils import gather_batch
 
 
 @MODELS.register_module()
@@ -24,19 +25,27 @@ class CSCLoss(nn.Module):
     two label sets (our extension; it equals ``[y_i == y_j]`` for one label
     per clip), so clips sharing more tags pull harder.
 
+    In distributed training the columns ``j`` run over the whole batch:
+    ``z`` (with gradients) and the labels are gathered from every rank, each
+    rank computes the rows of its own anchors ``i`` and returns their mean.
+    With DDP's gradient averaging this is the loss and gradient of one
+    process holding the whole batch (:func:`mmxkd.models.utils.gather_batch`).
+
     Args:
         threshold (float): The base temperature ``t``. Defaults to 0.07.
         adaptive_temperature (bool): Per-pair temperature from the
             teacher-student cosine. Defaults to True.
         loss_weight (float): Weight of the loss. Defaults to 1.0.
 
-    Shapes:
+    Shapes (N clips on this rank, B in the whole batch; B = N in one
+    process):
         - student_feat ``v``: (N, D)
         - calibrated_feat ``z``: (N, D)
         - labels: (N, ) class indices, or (N, C) multi-hot
-        - teacher_student_cos: (N, N), ``cos(v_i, a_hat_j)``; required when
+        - teacher_student_cos: (N, B), ``cos(v_i, a_hat_j)`` of this rank's
+          ``v`` against the gathered ``a_hat``; required when
           ``adaptive_temperature``, ignored otherwise.
-        - output: a scalar.
+        - output: a scalar, the mean over this rank's anchors.
     """
 
     def __init__(self,
@@ -60,18 +69,21 @@ class CSCLoss(nn.Module):
             raise ValueError('student_feat and calibrated_feat must have the '
                              f'same shape, got {tuple(student_feat.shape)} '
                              f'and {tuple(calibrated_feat.shape)}')
+        columns, rows = gather_batch(calibrated_feat)
+        all_labels, _ = gather_batch(labels)
+        total = columns.size(0)
         similarity = F.normalize(student_feat, dim=1) @ F.normalize(
-            calibrated_feat, dim=1).t()
+            columns, dim=1).t()
         if self.adaptive_temperature and (teacher_student_cos is None
                                           or teacher_student_cos.shape !=
-                                          (num, num)):
+                                          (num, total)):
             raise ValueError(
                 'adaptive_temperature needs teacher_student_cos of shape '
-                f'({num}, {num}), got '
+                f'({num}, {total}), got '
                 f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
         temperature = self.temperature(teacher_student_cos)
         log_prob = F.log_softmax(similarity / temperature, dim=1)
-        positives = self.positive_weights(labels).to(log_prob.dtype)
+        positives = self.positive_weights(all_labels)[rows].to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
         return self.loss_weight * loss.mean()
 

@@ -3,6 +3,7 @@ from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from torch import Tensor
 
 from mmxkd.registry import MODELS
@@ -32,6 +33,13 @@ class ModalityNoiseFilter(nn.Module):
             it. Defaults to 2.
         gate_hidden_dim (int, optional): Hidden size of the gate. Defaults to
             ``teacher_dim // 2``.
+        norm_cfg (dict): The two BatchNorm layers (``gate.1``,
+            ``calibration.1``), built by ``mmcv.cnn.build_norm_layer``.
+            ``dict(type='BN1d')`` (the default) normalises with each
+            process's batch; ``dict(type='SyncBN')`` with the whole batch
+            over the ranks, on GPUs (torch's SyncBatchNorm needs CUDA: on
+            CPU with gloo keep ``'BN1d'``, whose statistics stay per rank).
+            Both keep the same state-dict keys.
 
     Shapes:
         - teacher_feat ``a``: (N, Da)
@@ -49,7 +57,8 @@ class ModalityNoiseFilter(nn.Module):
                  student_dim: int,
                  num_classes: int,
                  num_heads: int = 2,
-                 gate_hidden_dim: Optional[int] = None) -> None:
+                 gate_hidden_dim: Optional[int] = None,
+                 norm_cfg: dict = dict(type='BN1d')) -> None:
         super().__init__()
         if student_dim % num_heads:
             raise ValueError(f'student_dim ({student_dim}) must be divisible '
@@ -59,7 +68,7 @@ class ModalityNoiseFilter(nn.Module):
         self.student_dim = student_dim
         self.gate = nn.Sequential(
             nn.Linear(teacher_dim + student_dim, hidden),
-            nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+            build_norm_layer(norm_cfg, hidden)[1], nn.ReLU(inplace=True),
             nn.Linear(hidden, teacher_dim), nn.Sigmoid())
         self.teacher_proj = (
             nn.Identity() if teacher_dim == student_dim else nn.Linear(
@@ -67,8 +76,8 @@ class ModalityNoiseFilter(nn.Module):
         self.attention = nn.MultiheadAttention(
             student_dim, num_heads, batch_first=True)
         self.calibration = nn.Sequential(
-            nn.Linear(student_dim, student_dim), nn.BatchNorm1d(student_dim),
-            nn.ReLU(inplace=True))
+            nn.Linear(student_dim, student_dim),
+            build_norm_layer(norm_cfg, student_dim)[1], nn.ReLU(inplace=True))
         self.classifier = nn.Linear(student_dim, num_classes)
 
     @property

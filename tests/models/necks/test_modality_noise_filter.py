@@ -220,3 +220,15 @@ def test_token_mask_needs_a_valid_token_per_clip():
     mask = torch.tensor([[True, False], [False, False]])
     with pytest.raises(ValueError, match='token_mask'):
         mnf(torch.rand(2, 6), torch.rand(2, 2, 8), mask)
+
+
+def test_norm_cfg_syncbn_keeps_the_state_dict_keys():
+    default = build_mnf(16, 8)
+    sync = build_mnf(16, 8, norm_cfg=dict(type='SyncBN'))
+    assert isinstance(sync.gate[1], nn.SyncBatchNorm)
+    assert isinstance(sync.calibration[1], nn.SyncBatchNorm)
+    assert type(default.gate[1]) is nn.BatchNorm1d
+    assert list(sync.state_dict()) == list(default.state_dict())
+    assert {'gate.1.running_mean', 'calibration.1.weight'} <= set(
+        default.state_dict())
+    sync.load_state_dict(default.state_dict())
