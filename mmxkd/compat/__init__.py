@@ -12,11 +12,11 @@ import warnings
 from typing import List
 
 from . import checkpoint, distributed, drn, logger_hook
-from .checkpoint import is_own_run_checkpoint, load_local_checkpoint
+from .checkpoint import CheckpointRefused, load_local_checkpoint
 from .patch import CompatPatch, apply_patch, opted_out
 
 __all__ = [
-    'PATCHES', 'CompatPatch', 'apply_compat', 'is_own_run_checkpoint',
+    'PATCHES', 'CheckpointRefused', 'CompatPatch', 'apply_compat',
     'load_local_checkpoint'
 ]
 
