@@ -11,6 +11,7 @@ import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmaction.datasets.transforms import SampleFrames
 from mmengine.dataset import Compose
+from mmengine.dist import barrier, get_dist_info
 from mmengine.fileio import list_from_file
 from mmengine.logging import print_log
 
@@ -65,7 +66,8 @@ class AudioVisualDataset(BaseActionDataset):
       frames than its ``clip_len * frame_interval`` are errors. The probes
       run in ``probe_workers`` processes with a progress bar and are cached
       in ``<cache_dir>/<ann_file name>.video_probe.json`` by path, size and
-      modification time, so a large dataset is probed once;
+      modification time, so a large dataset is probed once (by rank 0 in
+      a distributed run);
     - spectrograms and teacher features load, are finite and have one
       size: ``teacher_feat_dim``, else the most common one; an all-zero
       teacher feature is an error (MMAction2's ``LoadAudioFeature`` would
@@ -304,9 +306,7 @@ class AudioVisualDataset(BaseActionDataset):
                 present.append(index)
         if not self.probe_videos or not present:
             return
-        probes = video_probe.probe_videos(
-            [data_list[i]['filename'] for i in present],
-            self._side_file('video_probe.json'), self.probe_workers)
+        probes = self._probe([data_list[i]['filename'] for i in present])
         clip = _clip_frames(self.pipeline)
         for index in present:
             path = data_list[index]['filename']
@@ -317,6 +317,25 @@ class AudioVisualDataset(BaseActionDataset):
                 problems[index].append(
                     f'video {path} has {probe["frames"]} frames, shorter '
                     f'than the training clip of the pipeline ({clip[1]})')
+
+    def _probe(self, paths: List[str]) -> Dict[str, dict]:
+        """:func:`~mmxkd.datasets.video_probe.probe_videos` through the
+        cache; in a distributed run rank 0 probes and writes the cache while
+        the other ranks wait, then read it."""
+        cache_file = self._side_file('video_probe.json')
+        rank, world_size = get_dist_info()
+        probes = None
+        if world_size > 1:
+            try:
+                if rank == 0:
+                    probes = video_probe.probe_videos(paths, cache_file,
+                                                      self.probe_workers)
+            finally:
+                barrier()
+        if probes is None:
+            probes = video_probe.probe_videos(paths, cache_file,
+                                              self.probe_workers)
+        return probes
 
     def _side_file(self, suffix: str) -> str:
         """``<cache_dir>/<annotation file name>.<suffix>``; ``cache_dir``
@@ -331,7 +350,7 @@ class AudioVisualDataset(BaseActionDataset):
         median = float(np.median(values))
         largest = max(norms, key=norms.get)
         print_log(
-            f'teacher features of {self.ann_file}: {len(values)}, L2 norm '
+            f'{len(values)} teacher features in {self.ann_file}: L2 norm '
             f'min {values.min():.4g} / median {median:.4g} / max '
             f'{values.max():.4g}',
             logger='current')

@@ -286,7 +286,7 @@ def test_feature_statistics_line(dataset_dir, logged):
     build(dataset_dir)
     lines = [msg for _, msg in logged if 'L2 norm' in msg]
     assert lines == [
-        f'teacher features of {dataset_dir / "train.txt"}: 3, L2 norm min 2 '
+        f'3 teacher features in {dataset_dir / "train.txt"}: L2 norm min 2 '
         '/ median 4 / max 6'
     ]
     assert all(level < 30 for level, _ in logged)  # no warning
