@@ -17,6 +17,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from mmxkd.registry import RUNNERS
+from .checkpoint_check import PARTIAL_FLAG
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
 
@@ -220,6 +221,13 @@ def build_test_parser() -> argparse.ArgumentParser:
         '--dump',
         type=str,
         help='dump predictions to a pickle file for offline evaluation')
+    parser.add_argument(
+        PARTIAL_FLAG,
+        action='store_true',
+        help='test even when the checkpoint lacks some of the model\'s '
+        'weights (the student\'s, for a distiller) or has them in other '
+        'shapes: those stay as initialised. Without it such a checkpoint '
+        'is an error that says how many weights it lacks and has extra')
     add_runner_args(
         parser,
         'the directory to save the file containing evaluation metrics')
