@@ -29,10 +29,11 @@ class CRDLoss(nn.Module):
 
     In distributed training every rank keeps the same banks (their updates
     are gathered from every rank), estimates ``Z`` on the whole first batch,
-    and draws the negatives of the whole batch, keeping its own anchors'
-    rows: with the ranks' random generators in the same state (MMEngine's
+    and draws the negatives of the whole batch (assigned to the clips in
+    the order of their ``sample_idx``), keeping its own anchors' rows: with
+    the ranks' random generators in the same state (MMEngine's
     ``randomness.seed`` without ``diff_rank_seed``) they are the negatives
-    one process would draw for the same clips. A clip's NCE term reads only
+    one process would draw for the same clips, in any order. A clip's NCE term reads only
     its own embedding and the banks, so each rank returns the mean over its
     anchors, which DDP's gradient averaging makes the whole batch's.
 
@@ -126,9 +127,13 @@ class CRDLoss(nn.Module):
         f_t = F.normalize(self.embed_teacher(teacher_feat.detach()), dim=1)
 
         all_idx, rows = gather_batch(sample_idx)
-        contrast_idx = torch.randint(
+        draws = torch.randint(
             self.num_samples, (all_idx.numel(), self.num_negatives + 1),
-            device=sample_idx.device)[rows]
+            device=sample_idx.device)
+        # the clip with the k-th smallest index takes row k of the draws: a
+        # clip's negatives do not depend on how the batch is ordered or split
+        # over the ranks
+        contrast_idx = draws[all_idx.argsort(stable=True).argsort()][rows]
         contrast_idx[:, 0] = sample_idx
         # student anchor against the teacher bank, and the other way round
         score_s = self._scores(f_s, self.memory_teacher[contrast_idx],

@@ -66,7 +66,8 @@ def _worker(rank: int, port: int, out_dir: str) -> None:
         world_size=WORLD)
     results = {}
     for key, heads in HEADS.items():
-        model, terms, grads = _step(heads, slice(4 * rank, 4 * rank + 4))
+        # interleaved, as DefaultSampler splits a batch over the ranks
+        model, terms, grads = _step(heads, slice(rank, None, WORLD))
         for tensor in list(terms.values()) + list(grads.values()):
             dist.all_reduce(tensor)  # DDP's averaging, and the terms' mean
             tensor /= WORLD
