@@ -73,7 +73,8 @@ class AudioVisualDataset(BaseActionDataset):
       teacher feature is an error (MMAction2's ``LoadAudioFeature`` would
       silently load zeros). The number of teacher features and the min /
       median / max of their L2 norms are printed, with a warning naming
-      the largest when it exceeds ``NORM_RATIO_WARN`` times the median;
+      the largest when it exceeds ``NORM_RATIO_WARN`` times the median
+      (of the non-zero norms);
     - labels lie in ``[0, num_classes)`` when ``num_classes`` is given.
 
     With ``skip_bad_samples`` the bad samples are dropped instead, and
@@ -345,7 +346,8 @@ class AudioVisualDataset(BaseActionDataset):
 
     def _log_feature_norms(self, norms: Dict[str, float]) -> None:
         """Print the range of the teacher features' L2 norms, and warn when
-        the largest is more than ``NORM_RATIO_WARN`` times the median."""
+        the largest is more than ``NORM_RATIO_WARN`` times the median of
+        the non-zero ones."""
         values = np.array(list(norms.values()))
         median = float(np.median(values))
         largest = max(norms, key=norms.get)

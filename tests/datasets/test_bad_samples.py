@@ -245,6 +245,17 @@ def test_broken_probe_cache_is_ignored(dataset_dir, probe_calls,
     assert any('ignoring the video probe cache' in m for m in messages)
 
 
+def test_unwritable_probe_cache_is_warned_about(dataset_dir, monkeypatch):
+    blocker = dataset_dir / 'not_a_folder'
+    blocker.write_text('')
+    messages = []
+    monkeypatch.setattr(video_probe, 'print_log',
+                        lambda msg, **kwargs: messages.append(msg))
+    assert len(build(dataset_dir, cache_dir=str(blocker))) == 3
+    assert any('could not write the video probe cache' in m
+               for m in messages)
+
+
 def test_probes_in_worker_processes(dataset_dir, monkeypatch):
     monkeypatch.setattr(video_probe, 'PARALLEL_AFTER', 2)
     cache_dir = dataset_dir / 'cache'
