@@ -15,6 +15,7 @@ unpickles everything by default, as MMEngine expects).
 """
 import os.path as osp
 import pickle
+from types import ModuleType
 from typing import Any, Callable, List, Optional, Tuple, Union
 
 import numpy as np
@@ -51,7 +52,7 @@ def history_buffer_statistic(owner: type, name: str) -> Callable:
     return getattr(HistoryBuffer, name)
 
 
-def _numpy_multiarray() -> Any:
+def _numpy_multiarray() -> ModuleType:
     """numpy's ``multiarray`` module (``numpy._core`` from numpy 2 on)."""
     core = getattr(np, '_core', None)
     if core is None:  # numpy < 2

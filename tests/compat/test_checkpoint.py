@@ -8,13 +8,17 @@ import os.path as osp
 import pickle
 import shutil
 import sys
+
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmxkd  # noqa: F401
 from mmxkd.compat import CheckpointRefused
+from mmxkd.models.teachers.teacher_classifier import load_teacher_classifier
+from mmxkd.visualization.mnf_pictures import build_distiller
 from ..conftest import DISTILL_CFG, ROOT, data_options, run_tool
 
 LIVE_CFG = osp.join(
@@ -202,3 +206,14 @@ def test_missing_checkpoint_names_the_path(tmp_path):
     path = str(tmp_path / 'nope.pth')
     with pytest.raises(FileNotFoundError, match='nope.pth'):
         _load_checkpoint(path, map_location='cpu')
+
+
+def test_teacher_classifier_and_mnf_pictures_refuse(planted):
+    """The two remaining load sites, in process: the teacher's classifier
+    (logit KD) and the model of the MNF pictures."""
+    checkpoint = planted['checkpoint']
+    with pytest.raises(CheckpointRefused, match=REFUSAL):
+        load_teacher_classifier(checkpoint, feat_dim=512)
+    with pytest.raises(CheckpointRefused, match=REFUSAL):
+        build_distiller(Config.fromfile(DISTILL_CFG), checkpoint, 'cpu')
+    assert not osp.exists(planted['marker'])
