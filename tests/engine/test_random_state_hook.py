@@ -19,11 +19,15 @@ def _draw() -> List[float]:
     return [random.random(), float(np.random.rand()), float(torch.rand(()))]
 
 
-def _runner(resume: bool) -> SimpleNamespace:
+def _runner(resume: bool,
+            num_workers: int = 0,
+            persistent_workers: bool = False) -> SimpleNamespace:
     warnings = []
+    loader = SimpleNamespace(
+        num_workers=num_workers, persistent_workers=persistent_workers)
     return SimpleNamespace(
         _resume=resume, logger=SimpleNamespace(warning=warnings.append),
-        warnings=warnings)
+        warnings=warnings, train_dataloader=loader)
 
 
 def test_states_round_trip_through_a_weights_only_checkpoint():
@@ -54,7 +58,9 @@ def test_each_epoch_starts_where_the_previous_epoch_ended():
     assert _draw() == expected
 
     resumed = RandomStateHook()
-    resumed.after_load_checkpoint(_runner(resume=True), checkpoint)
+    resuming = _runner(resume=True, num_workers=2)
+    resumed.after_load_checkpoint(resuming, checkpoint)
+    assert not resuming.warnings
     random.seed(5), np.random.seed(5), torch.manual_seed(5)  # a new process
     resumed.before_train_epoch(runner)
     assert _draw() == expected
@@ -74,3 +80,10 @@ def test_resuming_a_checkpoint_without_states_warns():
     runner = _runner(resume=True)
     RandomStateHook().after_load_checkpoint(runner, dict(meta={}))
     assert 'no random states' in runner.warnings[0]
+
+
+def test_resuming_with_persistent_workers_warns():
+    runner = _runner(resume=True, num_workers=2, persistent_workers=True)
+    checkpoint = dict(meta=dict(random_states=get_random_states()))
+    RandomStateHook().after_load_checkpoint(runner, checkpoint)
+    assert 'persistent_workers=False' in runner.warnings[0]

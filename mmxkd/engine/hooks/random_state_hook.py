@@ -70,7 +70,8 @@ class RandomStateHook(Hook):
     every epoch, from the same seeds) resuming stays exact; with
     ``persistent_workers=True`` the workers' streams continue across epochs
     in the uninterrupted run but start again in a resumed one, so their
-    random transforms differ after resuming. ``IterBasedTrainLoop``
+    random transforms differ after resuming (a warning says so when such a
+    run resumes). ``IterBasedTrainLoop``
     resumes to the state the run started with.
     """
 
@@ -104,3 +105,11 @@ class RandomStateHook(Hook):
                 'bit-exact')
             return
         self._epoch_start = states
+        loader = runner.train_dataloader
+        if loader.num_workers > 0 and loader.persistent_workers:
+            runner.logger.warning(
+                'resuming with persistent dataloader workers: their random '
+                'streams start again from the seed, so random transforms '
+                'differ from an uninterrupted run (set '
+                'train_dataloader.persistent_workers=False for a bit-exact '
+                'resume)')
