@@ -16,4 +16,5 @@ optim_wrapper = {{_base_.distill_optim_wrapper}}
 train_dataloader = dict(
     dataset=dict(
         data_prefix=dict(teacher={{_base_.teacher_root}}),
+        teacher_feat_dim={{_base_.teacher_feat_dim}},
         pipeline={{_base_.distill_train_pipeline}}))
