@@ -77,7 +77,8 @@ def gather_batch(tensor: Tensor) -> Tuple[Tensor, slice]:
     each rank the sum of the gradients that every rank's loss puts on that
     rank's rows. A loss that is the mean over this rank's anchors, against
     the gathered columns, then gives after DDP's averaging over ranks the
-    gradient of the mean over the whole batch, as one process would.
+    gradient of the mean over the whole batch, as one process would (with
+    the same batch size on every rank, as ``DefaultSampler`` splits it).
     Constants (teacher features, labels) are gathered plainly. Ranks may
     hold batches of different sizes (padded for the collective).
 
@@ -115,9 +116,11 @@ def gather_batch(tensor: Tensor) -> Tuple[Tensor, slice]:
 
 
 def batch_norm_names(module: nn.Module) -> List[str]:
-    """Names of the BatchNorm layers of ``module`` that are training (they
-    normalise with the batch's statistics, so need two clips or more)."""
+    """Names of the BatchNorm layers of ``module`` that are training and
+    normalise with one process's batch, so need two clips or more on each
+    process (SyncBN in distributed training sees the ranks' whole batch)."""
     return [
         name for name, sub in module.named_modules()
         if isinstance(sub, nn.modules.batchnorm._BatchNorm) and sub.training
+        and not (isinstance(sub, nn.SyncBatchNorm) and world_size() > 1)
     ]

@@ -53,6 +53,7 @@ def _config(tmp_path) -> str:
     one epoch without validation, and the dump hook."""
     (tmp_path / '_first_iter_dump.py').write_text(DUMP_HOOK)
     cfg = Config.fromfile(DISTILL_CFG)
+    cfg.custom_hooks = cfg.custom_hooks + [dict(type='FirstIterDumpHook')]
     cfg.model.heads = dict(
         csc=dict(type='CSCHead'),
         crd=dict(
@@ -70,7 +71,6 @@ def _config(tmp_path) -> str:
     cfg.train_cfg = dict(
         type='EpochBasedTrainLoop', max_epochs=1, val_begin=2)
     cfg.custom_imports.imports = ['mmxkd', '_first_iter_dump']
-    cfg.custom_hooks = cfg.custom_hooks + [dict(type='FirstIterDumpHook')]
     path = str(tmp_path / 'dist_equals_single.py')
     cfg.dump(path)
     return path
@@ -110,3 +110,30 @@ def test_two_processes_of_four_equal_one_of_eight(synthetic_data, tmp_path):
         print(f'{key}: 1x8 {one[key]:.6f}, 2x4 mean {(two[0][key] + two[1][key]) / 2:.6f} (ranks {two[0][key]:.6f}, {two[1][key]:.6f})')  # noqa: E501
         assert (two[0][key] + two[1][key]) / 2 == pytest.approx(
             one[key], rel=1e-4), key
+
+
+def test_a_last_batch_of_one_stops_before_training(synthetic_data, tmp_path):
+    """16 clips over 2 processes with batch_size=7 and drop_last=False: the
+    last batch of each process holds 1 clip, which the MNF's BatchNorm
+    cannot train on; LastBatchSizeHook says so before the first
+    iteration."""
+    cfg = Config.fromfile(DISTILL_CFG)
+    cfg.custom_hooks = cfg.custom_hooks + [
+        dict(type='mmxkd.LastBatchSizeHook')
+    ]
+    path = str(tmp_path / 'last_batch.py')
+    cfg.dump(path)
+    proc = run_tool([
+        'env', f'PORT={_free_port()}', 'bash', 'tools/dist_train.sh', path,
+        '2', '--work-dir', str(tmp_path / 'run'), '--cfg-options'
+    ] + data_options(synthetic_data, batch_size=7) +
+                    ['train_dataloader.drop_last=False'],
+                    check=False,
+                    timeout=600)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert ('the smallest training batch per process (8 of the 16 clips on '
+            'each of 2 processes, batch_size=7, drop_last=False) holds 1 '
+            'clip') in log
+    assert 'train_dataloader.drop_last=True' in log
+    assert 'Epoch(train)' not in log

@@ -33,9 +33,10 @@ class CRDLoss(nn.Module):
     the order of their ``sample_idx``), keeping its own anchors' rows: with
     the ranks' random generators in the same state (MMEngine's
     ``randomness.seed`` without ``diff_rank_seed``) they are the negatives
-    one process would draw for the same clips, in any order. A clip's NCE term reads only
-    its own embedding and the banks, so each rank returns the mean over its
-    anchors, which DDP's gradient averaging makes the whole batch's.
+    one process would draw for the same clips, in any order. A clip's NCE
+    term reads only its own embedding and the banks, so each rank returns
+    the mean over its anchors, which DDP's gradient averaging makes the
+    whole batch's.
 
     Args:
         student_dim (int): Student feature size ``Dv``.
