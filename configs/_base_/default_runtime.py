@@ -15,9 +15,12 @@ randomness = dict(seed=3, deterministic=False)
 # (in any default scope) TrainSetSizeHook sizes per-sample state (CRD's
 # memory banks) from the training set; NonFiniteLossHook stops training at
 # the first NaN/inf loss term, before its optimizer step; RandomStateHook
-# saves the random states in checkpoints, so --resume continues bit-exact.
+# saves the random states in checkpoints, so --resume continues bit-exact;
+# LastBatchSizeHook fails at train start when a batch of one clip would reach
+# a BatchNorm head (the MNF).
 custom_hooks = [
     dict(type='mmxkd.TrainSetSizeHook'),
+    dict(type='mmxkd.LastBatchSizeHook'),
     dict(type='mmxkd.NonFiniteLossHook'),
     dict(type='mmxkd.RandomStateHook'),
 ]
