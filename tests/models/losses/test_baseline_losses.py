@@ -45,9 +45,9 @@ def test_kd_loss_sends_no_gradient_to_the_teacher():
 def test_fitnet_loss_is_mse_through_its_regressor():
     loss = FitNetLoss(student_dim=2, teacher_dim=3, loss_weight=0.5)
     with torch.no_grad():
-        loss.regressor.weight.copy_(
+        loss.projector.weight.copy_(
             torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
-        loss.regressor.bias.zero_()
+        loss.projector.bias.zero_()
     v = torch.tensor([[1.0, 2.0]])
     a = torch.tensor([[1.0, 0.0, 3.0]])  # W v = (1, 2, 3): error (0, 2, 0)
     assert loss(v, a).item() == pytest.approx(0.5 * 4 / 3)
