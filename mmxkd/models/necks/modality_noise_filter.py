@@ -4,6 +4,7 @@ from typing import Dict, List, Optional
 import torch
 import torch.nn as nn
 from mmcv.cnn import build_norm_layer
+from mmengine.registry import DefaultScope
 from torch import Tensor
 
 from mmxkd.registry import MODELS
@@ -35,11 +36,12 @@ class ModalityNoiseFilter(nn.Module):
             ``teacher_dim // 2``.
         norm_cfg (dict): The two BatchNorm layers (``gate.1``,
             ``calibration.1``), built by ``mmcv.cnn.build_norm_layer``.
-            ``dict(type='BN1d')`` (the default) normalises with each
-            process's batch; ``dict(type='SyncBN')`` with the whole batch
-            over the ranks, on GPUs (torch's SyncBatchNorm needs CUDA: on
-            CPU with gloo keep ``'BN1d'``, whose statistics stay per rank).
-            Both keep the same state-dict keys.
+            ``dict(type='GlobalBN1d')`` (the default,
+            :class:`GlobalBatchNorm1d`) normalises with the whole batch over
+            the ranks on any backend, CPU/gloo included, and is
+            ``BatchNorm1d`` in one process; ``dict(type='BN1d')`` with each
+            process's batch; ``dict(type='SyncBN')`` torch's GPU version.
+            All keep the same state-dict keys.
 
     Shapes:
         - teacher_feat ``a``: (N, Da)
@@ -58,7 +60,7 @@ class ModalityNoiseFilter(nn.Module):
                  num_classes: int,
                  num_heads: int = 2,
                  gate_hidden_dim: Optional[int] = None,
-                 norm_cfg: dict = dict(type='BN1d')) -> None:
+                 norm_cfg: dict = dict(type='GlobalBN1d')) -> None:
         super().__init__()
         if student_dim % num_heads:
             raise ValueError(f'student_dim ({student_dim}) must be divisible '
@@ -68,7 +70,7 @@ class ModalityNoiseFilter(nn.Module):
         self.student_dim = student_dim
         self.gate = nn.Sequential(
             nn.Linear(teacher_dim + student_dim, hidden),
-            build_norm_layer(norm_cfg, hidden)[1], nn.ReLU(inplace=True),
+            _norm_layer(norm_cfg, hidden), nn.ReLU(inplace=True),
             nn.Linear(hidden, teacher_dim), nn.Sigmoid())
         self.teacher_proj = (
             nn.Identity() if teacher_dim == student_dim else nn.Linear(
@@ -77,7 +79,7 @@ class ModalityNoiseFilter(nn.Module):
             student_dim, num_heads, batch_first=True)
         self.calibration = nn.Sequential(
             nn.Linear(student_dim, student_dim),
-            build_norm_layer(norm_cfg, student_dim)[1], nn.ReLU(inplace=True))
+            _norm_layer(norm_cfg, student_dim), nn.ReLU(inplace=True))
         self.classifier = nn.Linear(student_dim, num_classes)
 
     @property
@@ -126,3 +128,10 @@ class ModalityNoiseFilter(nn.Module):
             gate=gate,
             attention=attention.squeeze(1),
             logits=self.classifier(calibrated))
+
+
+def _norm_layer(norm_cfg: dict, num_features: int) -> nn.Module:
+    """``build_norm_layer`` in the mmxkd scope, which holds ``GlobalBN1d``
+    and sees MMEngine's and MMCV's norm layers, in any caller's scope."""
+    with DefaultScope.overwrite_default_scope('mmxkd'):
+        return build_norm_layer(norm_cfg, num_features)[1]

@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 
 import mmxkd
+from mmxkd.models.layers import GlobalBatchNorm1d
 from mmxkd.registry import MODELS
 
 mmxkd.register_all_modules()
@@ -222,13 +223,28 @@ def test_token_mask_needs_a_valid_token_per_clip():
         mnf(torch.rand(2, 6), torch.rand(2, 2, 8), mask)
 
 
-def test_norm_cfg_syncbn_keeps_the_state_dict_keys():
+def test_norm_cfg_keeps_the_state_dict_keys():
     default = build_mnf(16, 8)
     sync = build_mnf(16, 8, norm_cfg=dict(type='SyncBN'))
+    per_rank = build_mnf(16, 8, norm_cfg=dict(type='BN1d'))
     assert isinstance(sync.gate[1], nn.SyncBatchNorm)
     assert isinstance(sync.calibration[1], nn.SyncBatchNorm)
-    assert type(default.gate[1]) is nn.BatchNorm1d
-    assert list(sync.state_dict()) == list(default.state_dict())
+    assert isinstance(default.gate[1], GlobalBatchNorm1d)
+    assert type(per_rank.gate[1]) is nn.BatchNorm1d
+    assert list(sync.state_dict()) == list(default.state_dict()) == list(
+        per_rank.state_dict())
     assert {'gate.1.running_mean', 'calibration.1.weight'} <= set(
         default.state_dict())
     sync.load_state_dict(default.state_dict())
+
+
+def test_global_batch_norm_is_batch_norm_in_one_process():
+    torch.manual_seed(0)
+    x = torch.randn(6, 5)
+    bn, ref = GlobalBatchNorm1d(5), nn.BatchNorm1d(5)
+    ref.load_state_dict(bn.state_dict())
+    torch.testing.assert_close(bn(x), ref(x), rtol=0, atol=0)
+    torch.testing.assert_close(bn.running_var, ref.running_var)
+    bn.eval()
+    ref.eval()
+    torch.testing.assert_close(bn(x), ref(x), rtol=0, atol=0)
