@@ -21,9 +21,15 @@ against GRID's word alignments and writes:
                    OUT_DIR/words/clips/<id>_<slot>_<word>.mp4, listed in
                    OUT_DIR/words/{slot}_{train,val,test}.txt (paths relative
                    to OUT_DIR/words/clips), plus {slot}_classes.txt
+  all words        with --word-slots all: every slot's word clips, and also
+                   OUT_DIR/words/all_{train,val,test}.txt, the six word clips
+                   of each sentence in one 51-way task, labelled by the word's
+                   line in OUT_DIR/words/all_classes.txt (the 51 words of all
+                   slots, sorted alphabetically)
 
 All lists but the tags are in MMAction2's "<video> <label>" format; the label
-is the line index of the word in {slot}_classes.txt. Tag lists have
+is the line index of the word in {slot}_classes.txt (all_classes.txt for the
+all-word lists). Tag lists have
 "<video> <label> <label> ..." lines (datasets with multi_class=True,
 num_classes=51), the labels being line indices in tags_classes.txt.
 
@@ -83,6 +89,9 @@ TAG_OFFSETS: Dict[str, int] = {
     for i, slot in enumerate(SLOTS)
 }
 TAG_CLASSES: Tuple[str, ...] = tuple(w for slot in SLOTS for w in VOCAB[slot])
+# the all-word vocabulary (--word-slots all): the same 51 words, sorted
+ALL_WORDS = 'all'
+ALL_CLASSES: Tuple[str, ...] = tuple(sorted(TAG_CLASSES))
 SPLITS = ('train', 'val', 'test')
 SILENCE = ('sil', 'sp')  # GRID marks silence and short pauses
 UNITS_PER_SECOND = 25000  # GRID alignment time unit: 1/25000 s
@@ -152,7 +161,10 @@ def split_of(key: str) -> str:
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
-    """Parse and check the command line (``sys.argv[1:]`` by default)."""
+    """Parse and check the command line (``sys.argv[1:]`` by default).
+
+    ``--word-slots all`` becomes the six slots, with ``all_words`` set.
+    """
     parser = tool_parser(__doc__,
                          ('root', 'the GRID folder (see layouts above)'),
                          ('out_dir', 'where the lists and clips go'))
@@ -176,8 +188,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--word-slots',
         nargs='*',
         default=['digit', 'letter'],
-        choices=SLOTS,
-        help='slots to cut word-level clips for (none: no word clips)')
+        choices=SLOTS + (ALL_WORDS, ),
+        help='slots to cut word-level clips for (none: no word clips); '
+        f'"{ALL_WORDS}": every slot, plus the {len(ALL_CLASSES)}-way lists '
+        f'words/{ALL_WORDS}_*.txt of all their words')
     parser.add_argument(
         '--min-frames',
         type=int,
@@ -187,6 +201,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     add_workers_argument(parser, 'processes cutting clips')
     args = parser.parse_args(argv)
     require_positive(parser, args, 'min_frames', 'workers')
+    args.all_words = ALL_WORDS in args.word_slots
+    if args.all_words:
+        args.word_slots = list(SLOTS)
     for option in ('video_dir', 'align_dir'):
         name = getattr(args, option)
         if name and '{speaker}' in name and not args.speakers:
@@ -352,21 +369,23 @@ def collect_sentences(sources: List[Source]) -> List[Sentence]:
     return sentences
 
 
-def write_task(folder: str, slot: str,
+def write_task(folder: str, name: str, classes: Sequence[str],
                entries: List[Tuple[str, str, str]]) -> Dict[str, int]:
-    """Write the split lists and classes of one slot; count per split.
+    """Write the split lists ``{name}_{split}.txt`` and ``{name}_classes.txt``
+    of one task; count per split.
 
-    ``entries`` are (sentence key, relative video path, word).
+    ``entries`` are (sentence key, relative video path, word); the label of
+    a word is its index in ``classes``.
     """
     counts = {}
     for split in SPLITS:
         lines = [
-            f'{path} {VOCAB[slot].index(word)}' for key, path, word in entries
+            f'{path} {classes.index(word)}' for key, path, word in entries
             if split_of(key) == split
         ]
-        write_lines(osp.join(folder, f'{slot}_{split}.txt'), lines)
+        write_lines(osp.join(folder, f'{name}_{split}.txt'), lines)
         counts[split] = len(lines)
-    write_lines(osp.join(folder, f'{slot}_classes.txt'), list(VOCAB[slot]))
+    write_lines(osp.join(folder, f'{name}_classes.txt'), list(classes))
     return counts
 
 
@@ -453,8 +472,13 @@ def run_jobs(jobs: List[WordJob], min_frames: int, workers: int) -> List[str]:
 
 
 def prepare_words(sentences: List[Sentence], out_dir: str, slots: List[str],
-                  min_frames: int, workers: int) -> Dict[str, Dict[str, int]]:
-    """Cut (or keep) the word clips and write their lists; count per split."""
+                  min_frames: int, workers: int,
+                  all_words: bool) -> Dict[str, Dict[str, int]]:
+    """Cut (or keep) the word clips and write their lists; count per split.
+
+    With ``all_words``, also the list of every word clip of ``slots`` (a
+    sentence's in slot order) labelled in ``ALL_CLASSES``.
+    """
     clip_dir = osp.join(out_dir, 'words', 'clips')
     entries = {slot: [] for slot in slots}
     jobs, kept = [], 0
@@ -480,13 +504,25 @@ def prepare_words(sentences: List[Sentence], out_dir: str, slots: List[str],
             file=sys.stderr)
     written = sum(len(job.clips) for job in jobs if job.key not in failed)
     print(f'word clips: {written} written, {kept} already there')
-    return {
-        f'words/{slot}':
-        write_task(
-            osp.join(out_dir, 'words'), slot,
-            [e for e in entries[slot] if e[0] not in failed])
+    word_dir = osp.join(out_dir, 'words')
+    kept_entries = {
+        slot: [e for e in entries[slot] if e[0] not in failed]
         for slot in slots
     }
+    counts = {
+        f'words/{slot}': write_task(word_dir, slot, VOCAB[slot],
+                                    kept_entries[slot])
+        for slot in slots
+    }
+    if all_words:
+        # kept_entries[slot][i] is the i-th kept sentence's word of slot
+        by_sentence = [
+            e for sentence_entries in zip(*kept_entries.values())
+            for e in sentence_entries
+        ]
+        counts[f'words/{ALL_WORDS}'] = write_task(word_dir, ALL_WORDS,
+                                                  ALL_CLASSES, by_sentence)
+    return counts
 
 
 def main(argv: Optional[List[str]] = None) -> None:
@@ -505,7 +541,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     relpaths = [osp.relpath(s.video, video_root) for s in sentences]
     counts = {
         f'sentence/{slot}':
-        write_task(sentence_dir, slot,
+        write_task(sentence_dir, slot, VOCAB[slot],
                    [(s.key, path, s.words[slot][0])
                     for s, path in zip(sentences, relpaths)])
         for slot in SLOTS
@@ -515,7 +551,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         counts.update(
             prepare_words(sentences, args.out_dir,
                           list(dict.fromkeys(args.word_slots)),
-                          args.min_frames, args.workers))
+                          args.min_frames, args.workers, args.all_words))
     print(f'{len(sentences)} sentences; clips per split:')
     print(f'{"task":<22}' + ''.join(f'{s:>7}' for s in SPLITS))
     for task, per_split in counts.items():

@@ -326,3 +326,56 @@ def test_frame_span_widens_inside_the_video():
     assert span(73000, 76000, 74, 1) == (73, 74)  # past the end
     assert span(0, 75000, 5, 8) == (0, 5)  # shorter than 8
     assert span(80000, 81000, 75, 1) == (74, 75)  # after the end: last frame
+
+
+def test_all_words_are_one_51_way_task(prepared, tmp_path):
+    """--word-slots all: every slot's word clips, and one list of all the
+    words of each sentence, labelled in the sorted 51-word vocabulary."""
+    root, flat_out, _ = prepared
+    out_dir = str(tmp_path / 'out')
+    proc = prepare(root, out_dir, '--word-slots', 'all', '--workers', '2',
+                   '--min-frames', str(MIN_FRAMES))
+    classes = read_lines(osp.join(out_dir, 'words', 'all_classes.txt'))
+    assert len(classes) == len(set(classes)) == 51
+    assert classes == sorted(classes)
+    assert set(classes) == set(
+        read_lines(osp.join(flat_out, 'sentence', 'tags_classes.txt')))
+    clip_dir = osp.join(out_dir, 'words', 'clips')
+    every = lists(out_dir, 'words', 'all')
+    sentences = {}
+    for split, entries in every.items():
+        for path, label in entries:
+            sentence_id, slot, word = path[:-len('.mp4')].split('_')
+            assert word == alignment_words(sentence_id)[SLOTS.index(slot)][0]
+            assert classes[label] == word
+            assert osp.isfile(osp.join(clip_dir, path))
+            assert md5_split(sentence_id) == split
+            sentences.setdefault(sentence_id, []).append((split, slot))
+    # each sentence: its six words, in slot order, all in one split
+    assert sorted(sentences) == sorted(IDS)
+    for sentence_id, seen in sentences.items():
+        assert seen == [(md5_split(sentence_id), slot) for slot in SLOTS]
+    ids_of = {
+        split: {path.split('_')[0]
+                for path, _ in entries}
+        for split, entries in every.items()
+    }
+    assert all(ids_of[split] for split in SPLITS)
+    assert not (ids_of['train'] & ids_of['val'] or ids_of['train']
+                & ids_of['test'] or ids_of['val'] & ids_of['test'])
+    # the per-slot lists are written as for a list of slots, and the
+    # all-word lists hold exactly their clips
+    for slot in SLOTS:
+        per_slot = lists(out_dir, 'words', slot)
+        slot_classes = read_lines(
+            osp.join(out_dir, 'words', f'{slot}_classes.txt'))
+        assert slot_classes == list(grid.VOCAB[slot])
+        for split in SPLITS:
+            assert [(p, classes.index(slot_classes[label]))
+                    for p, label in per_slot[split]
+                    ] == [(p, label) for p, label in every[split]
+                          if p.split('_')[1] == slot]
+    assert lists(out_dir, 'words', 'digit') == lists(flat_out, 'words',
+                                                     'digit')
+    assert len(os.listdir(clip_dir)) == 6 * len(IDS)
+    assert 'words/all' in proc.stdout
