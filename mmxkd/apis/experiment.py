@@ -12,6 +12,7 @@ a later run of the same :class:`Run` skips it (or, if it was tested on the
 other checkpoint, only tests it again), and a run whose training was
 interrupted is resumed (``tools/train.py --resume``).
 """
+import argparse
 import json
 import os
 import os.path as osp
@@ -23,6 +24,8 @@ import time
 from dataclasses import asdict, dataclass
 from glob import glob
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmengine.config import Config, DictAction
 
 from mmxkd.fileio import save_json
 
@@ -53,6 +56,27 @@ def config_stem(path: str) -> str:
         The stem, e.g. ``kd_r18`` for ``configs/kd/kd_r18.py``.
     """
     return osp.splitext(osp.basename(path))[0]
+
+
+def has_teacher(path: str, options: Sequence[str] = ()) -> bool:
+    """Whether a config distils: its ``model.heads`` is non-empty (the
+    student alone has no heads).
+
+    Args:
+        path: The config file.
+        options: ``--cfg-options`` (``KEY=VALUE``, parsed as
+            ``tools/train.py`` parses them) merged into the config first.
+
+    Returns:
+        True if the merged config's model has distillation heads.
+    """
+    cfg = Config.fromfile(path)
+    if options:
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+        cfg.merge_from_dict(
+            parser.parse_args(['--cfg-options', *options]).cfg_options)
+    return bool(cfg.get('model', {}).get('heads'))
 
 
 def run_command(cmd: Sequence[str],
@@ -205,6 +229,8 @@ class Run:
         train_options: More ``--cfg-options`` of the training only.
         checkpoint: Which checkpoint to test, one of :data:`CHECKPOINTS`.
         dump: Also write the test predictions to ``test_predictions.pkl``.
+        variant: What sets this run apart from the plain run of the config
+            and seed (e.g. ``scrambled teacher``), for its label.
     """
     config: str
     seed: int
@@ -213,11 +239,14 @@ class Run:
     train_options: Tuple[str, ...] = ()
     checkpoint: str = 'last'
     dump: bool = False
+    variant: str = ''
 
     @property
     def label(self) -> str:
-        """``<config stem> seed <seed>``, to name the run in messages."""
-        return f'{config_stem(self.config)} seed {self.seed}'
+        """``<config stem> seed <seed>``, or with a variant ``<config stem>
+        (<variant>) seed <seed>``, to name the run in messages."""
+        variant = f' ({self.variant})' if self.variant else ''
+        return f'{config_stem(self.config)}{variant} seed {self.seed}'
 
 
 @dataclass

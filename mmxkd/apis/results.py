@@ -4,7 +4,8 @@ seeds, std with ddof=0) and PNG plots (matplotlib's Agg backend)."""
 import csv
 import io
 import pickle
-from typing import Dict, List, Mapping, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -27,6 +28,163 @@ OPTIONAL_COLUMNS = {
 }
 # Method name -> the records of its runs (one per seed).
 Results = Mapping[str, Sequence[RunRecord]]
+# The fewest seeds, paired in both comparisons, that can show distillation.
+MIN_PAIRED_SEEDS = 2
+DISTILS_RULE = (
+    'distils = yes when both mean gains exceed the std of their paired '
+    'differences (and so are > 0), over at least '
+    f'{MIN_PAIRED_SEEDS} seeds paired in each comparison; else no')
+
+
+def scrambled_name(method: str) -> str:
+    """The row name of a method's scrambled-teacher control.
+
+    Args:
+        method: The method's name.
+
+    Returns:
+        ``<method> (scrambled teacher)``.
+    """
+    return f'{method} (scrambled teacher)'
+
+
+@dataclass(frozen=True)
+class Gains:
+    """Which gain columns a comparison has.
+
+    Args:
+        baseline: The method every other one is compared with (the student
+            alone).
+        key: The metric of the gains, e.g. ``acc/top1``.
+        controls: Method -> the name of its scrambled-teacher control, for
+            the ``gain vs scrambled`` and ``distils`` columns (empty: no such
+            columns).
+    """
+    baseline: str
+    key: str = 'acc/top1'
+    controls: Mapping[str, str] = field(default_factory=dict)
+
+
+def paired_differences(records: Sequence[RunRecord],
+                       reference: Sequence[RunRecord],
+                       key: str) -> List[float]:
+    """A metric's gain over a reference, seed by seed.
+
+    Args:
+        records: The runs of a method.
+        reference: The runs it is compared with.
+        key: The metric.
+
+    Returns:
+        ``record - reference`` of every seed that both have a run of with
+        the metric, in the order of ``records``.
+    """
+    ref = {r.seed: r.metrics[key] for r in reference if key in r.metrics}
+    return [r.metrics[key] - ref[r.seed] for r in records
+            if key in r.metrics and r.seed in ref]
+
+
+def exceeds_std(differences: Sequence[float]) -> bool:
+    """The rule of a gain that counts: over at least
+    :data:`MIN_PAIRED_SEEDS` seeds, the mean paired difference exceeds
+    their std (ddof=0), and so is > 0.
+
+    Args:
+        differences: The paired differences (see
+            :func:`paired_differences`).
+
+    Returns:
+        Whether the gain counts.
+    """
+    return (len(differences) >= MIN_PAIRED_SEEDS
+            and float(np.mean(differences)) > float(np.std(differences)))
+
+
+@dataclass(frozen=True)
+class MethodGains:
+    """The gains of one method (see :func:`method_gains`).
+
+    Args:
+        over_baseline: Paired differences with the baseline, or None for
+            the baseline itself.
+        over_scrambled: Paired differences with the method's
+            scrambled-teacher control, or None if it has none.
+    """
+    over_baseline: Optional[List[float]]
+    over_scrambled: Optional[List[float]]
+
+    @property
+    def distils(self) -> Optional[bool]:
+        """Whether the method distils: both gains :func:`exceeds_std`; None
+        if it has no control."""
+        if self.over_baseline is None or self.over_scrambled is None:
+            return None
+        return (exceeds_std(self.over_baseline)
+                and exceeds_std(self.over_scrambled))
+
+
+def method_gains(results: Results, gains: Gains, name: str) -> MethodGains:
+    """A method's gains over the baseline and over its scrambled control.
+
+    Args:
+        results: The runs of each method.
+        gains: What to compare.
+        name: The method.
+
+    Returns:
+        Its paired differences (none where a method or control has no
+        runs).
+    """
+    def over(reference: str) -> List[float]:
+        return paired_differences(results[name], results.get(reference, ()),
+                                  gains.key)
+
+    control = gains.controls.get(name)
+    return MethodGains(
+        over_baseline=None if name == gains.baseline else over(
+            gains.baseline),
+        over_scrambled=None if control is None else over(control))
+
+
+def gain_cell(differences: Optional[Sequence[float]]) -> str:
+    """A table cell: a gain over seeds.
+
+    Args:
+        differences: The paired differences, or None where there is no
+            comparison.
+
+    Returns:
+        Signed ``mean +- std`` (ddof=0) with 4 decimals, the value alone for
+        one seed, ``-`` for none.
+    """
+    if not differences:
+        return '-'
+    if len(differences) == 1:
+        return f'{differences[0]:+.4f}'
+    return f'{np.mean(differences):+.4f} +- {np.std(differences):.4f}'
+
+
+def distils_cell(distils: Optional[bool]) -> str:
+    """``yes``, ``no`` or ``-`` (no control) for :attr:`MethodGains.distils`.
+    """
+    return '-' if distils is None else ('yes' if distils else 'no')
+
+
+def gain_head(gains: Gains, column: str) -> List[str]:
+    """The names of the gain columns of the table.
+
+    Args:
+        gains: What is compared.
+        column: The table name of the gain metric.
+
+    Returns:
+        ``<column> gain vs <baseline>``, then with controls
+        ``<column> gain vs scrambled`` and ``distils``.
+    """
+    head = [f'{column} gain vs {gains.baseline}']
+    if gains.controls:
+        head += [f'{column} gain vs scrambled', 'distils']
+    return head
 
 
 def mean_std(values: Sequence[float]) -> str:
@@ -91,8 +249,35 @@ def table_columns(results: Results) -> Dict[str, str]:
                             OPTIONAL_COLUMNS.items() if key in found})
 
 
-def format_comparison_table(results: Results, title: str, command: str,
-                            checkpoint: str, seeds: Sequence[int]) -> str:
+def gains_note(gains: Gains, column: str) -> str:
+    """The paragraph of the table's header that defines the gain columns.
+
+    Args:
+        gains: What is compared.
+        column: The table name of the gain metric.
+
+    Returns:
+        One line of markdown.
+    """
+    note = (f'Gains: per seed, a method\'s {column} minus that of '
+            f'{gains.baseline} (the student alone)')
+    if gains.controls:
+        note += (' and minus that of the same method with a scrambled '
+                 'teacher (`<method> (scrambled teacher)`: every training '
+                 'clip\'s sound and teacher feature from a clip of another '
+                 'class, `train_dataloader.dataset.swap_sound_ratio=1.0`)')
+    note += '; mean +- std (ddof=0) over the seeds both runs finished.'
+    if gains.controls:
+        note += f' {DISTILS_RULE[0].upper()}{DISTILS_RULE[1:]}.'
+    return note
+
+
+def format_comparison_table(results: Results,
+                            title: str,
+                            command: str,
+                            checkpoint: str,
+                            seeds: Sequence[int],
+                            gains: Optional[Gains] = None) -> str:
     """The markdown comparison of methods (``comparison.md``).
 
     Args:
@@ -101,22 +286,39 @@ def format_comparison_table(results: Results, title: str, command: str,
         command: The command line that made the comparison.
         checkpoint: Which checkpoint of each run was tested.
         seeds: The seeds asked for.
+        gains: With it, the gain columns of :func:`gain_head` (see
+            :func:`method_gains`) before ``seeds``, and their definition in
+            the header.
 
     Returns:
         The heading, the command, a note on the statistics and the table
-        (one column per :func:`table_columns`, then the number of runs).
+        (one column per :func:`table_columns`, the gain columns, then the
+        number of runs).
     """
     columns = table_columns(results)
-    head = ['method'] + list(columns.values()) + ['seeds']
-    rows = [[name] + [mean_std(metric_values(records, key))
-                      for key in columns] + [str(len(records))]
-            for name, records in results.items()]
+    head = ['method'] + list(columns.values())
+    if gains is not None:
+        head += gain_head(gains, COLUMNS.get(gains.key, gains.key))
+    rows = []
+    for name, records in results.items():
+        row = [name] + [mean_std(metric_values(records, key))
+                        for key in columns]
+        if gains is not None:
+            found = method_gains(results, gains, name)
+            row.append(gain_cell(found.over_baseline))
+            if gains.controls:
+                row += [gain_cell(found.over_scrambled),
+                        distils_cell(found.distils)]
+        rows.append(row + [str(len(records))])
     lines = [
         f'# {title}', '', '```', command, '```', '',
         f'Test metrics of the {checkpoint} checkpoints: mean +- std over '
         f'seeds {" ".join(map(str, seeds))} (std with ddof=0; one seed: the '
         'value).', ''
-    ] + markdown_table(head, rows)
+    ]
+    if gains is not None:
+        lines += [gains_note(gains, COLUMNS.get(gains.key, gains.key)), '']
+    lines += markdown_table(head + ['seeds'], rows)
     return '\n'.join(lines) + '\n'
 
 
@@ -143,6 +345,49 @@ def format_comparison_csv(results: Results) -> str:
         writer.writerow(
             [name, record.config, record.seed, record.checkpoint] +
             [record.metrics.get(key, '') for key in keys])
+    return out.getvalue()
+
+
+def format_summary_csv(results: Results, gains: Gains) -> str:
+    """The comparison table as CSV, one row per method
+    (``comparison_summary.csv``).
+
+    Args:
+        results: The runs of each method.
+        gains: What is compared.
+
+    Returns:
+        CSV with the columns ``method, seeds``, ``<metric> mean`` and
+        ``<metric> std`` (ddof=0) of each :func:`table_columns` metric, then
+        ``gain vs baseline mean|std`` and, with controls, ``gain vs
+        scrambled mean|std`` and ``distils`` (``yes``/``no``); empty where
+        there is no value.
+    """
+    def stats(values: Optional[Sequence[float]]) -> List[object]:
+        if not values:
+            return ['', '']
+        return [float(np.mean(values)), float(np.std(values))]
+
+    keys = list(table_columns(results))
+    head = ['method', 'seeds']
+    for key in keys:
+        head += [f'{key} mean', f'{key} std']
+    head += ['gain vs baseline mean', 'gain vs baseline std']
+    if gains.controls:
+        head += ['gain vs scrambled mean', 'gain vs scrambled std', 'distils']
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow(head)
+    for name, records in results.items():
+        row = [name, len(records)]
+        for key in keys:
+            row += stats(metric_values(records, key))
+        found = method_gains(results, gains, name)
+        row += stats(found.over_baseline)
+        if gains.controls:
+            row += stats(found.over_scrambled)
+            row.append({None: '', True: 'yes', False: 'no'}[found.distils])
+        writer.writerow(row)
     return out.getvalue()
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from mmxkd.apis.experiment import (PREDICTIONS_FILE, ExperimentRunner, Run,
                                    RunError, RunRecord, find_checkpoint,
-                                   log_tail, read_test_metrics,
+                                   has_teacher, log_tail, read_test_metrics,
                                    read_val_curve, run_command, run_grid)
 
 FAKE_TRAIN = '''
@@ -291,3 +291,22 @@ def test_grid_reports_a_missing_checkpoint(tmp_path, capsys):
         ', found 0'
     ]
     assert capsys.readouterr().out.startswith('[1/1] a seed 3: FAILED after')
+
+
+def test_run_label_names_its_variant():
+    run = Run('configs/kd/kd_r18.py', 3, '/runs/kd_r18/seed3')
+    assert run.label == 'kd_r18 seed 3'
+    control = Run('configs/kd/kd_r18.py', 3, '/runs/x', variant='scrambled '
+                  'teacher')
+    assert control.label == 'kd_r18 (scrambled teacher) seed 3'
+
+
+def test_has_teacher_reads_the_heads_with_the_options(tmp_path):
+    distiller = tmp_path / 'distiller.py'
+    distiller.write_text("model = dict(type='D', heads=[dict(type='H')])\n")
+    student = tmp_path / 'student.py'
+    student.write_text("model = dict(type='S')\n")
+    assert has_teacher(str(distiller))
+    assert not has_teacher(str(student))
+    assert not has_teacher(str(distiller), ['model.heads=[]'])
+    assert has_teacher(str(student), ['model.heads=[h]'])

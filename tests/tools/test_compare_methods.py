@@ -1,7 +1,9 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """tools/analysis/compare_methods.py: two configs x one seed on generated
-clips (one epoch), then the same command again, which only re-reads."""
+clips (one epoch), then the same command again, which only re-reads, then
+with the scrambled-teacher control, which trains only the control run."""
 import csv
+import io
 import os.path as osp
 import re
 import sys
@@ -59,6 +61,52 @@ def test_compare_methods_runs_and_skips_done_runs(synthetic_data, tmp_path):
     assert 'train ...' not in again.stdout
     assert {path: osp.getmtime(path) for path in checkpoints} == mtimes
     assert row.group(0) in again.stdout
+    assert 'gain vs' not in again.stdout
+    assert not osp.exists(osp.join(work_dir, 'comparison_summary.csv'))
+
+    # the control: only the scrambled-teacher run of MNF + CSC is new
+    csv_out = tmp_path / 'results' / 'grid.csv'
+    control = run_tool(cmd + ['--scrambled-control', '--csv-out',
+                              str(csv_out)], timeout=900)
+    assert control.stdout.count('skipped, done before') == 2
+    assert re.search(r'^\[3/3\] mnf-csc_\S+ \(scrambled teacher\) seed 3: '
+                     r'train \.\.\. test epoch_1\.pth \.\.\. done in',
+                     control.stdout, re.M), control.stdout
+    stem = osp.basename(DISTILL_CFG)[:-3]
+    dumped = {which: open(osp.join(work_dir, stem, which, 'seed3',
+                                   osp.basename(DISTILL_CFG))).read()
+              for which in ('.', 'scrambled-teacher')}
+    assert re.search(r'swap_sound_ratio=1\.0\b', dumped['scrambled-teacher'])
+    assert 'swap_sound_seed=3' in dumped['scrambled-teacher']
+    assert not re.search(r'swap_sound_ratio=1', dumped['.'])
+
+    with open(osp.join(work_dir, 'comparison.md')) as f:
+        table = f.read()
+    assert '--scrambled-control' in table
+    assert 'distils = yes when both mean gains exceed' in table
+    head = [line for line in table.splitlines() if line.startswith('| method')]
+    assert head[0].endswith(' | top-1 gain vs student | top-1 gain vs '
+                            'scrambled | distils | seeds |')
+    cells = {}
+    for name in ('student', 'MNF + CSC', 'MNF + CSC (scrambled teacher)'):
+        row = re.search(rf'^\| {re.escape(name)} \| (.*) \|$', table, re.M)
+        assert row, table
+        cells[name] = row.group(1).split(' | ')
+    assert cells['student'][-4:] == ['-', '-', '-', '1']
+    assert re.fullmatch(r'[+-]\d\.\d{4}', cells['MNF + CSC'][-4])
+    assert re.fullmatch(r'[+-]\d\.\d{4}', cells['MNF + CSC'][-3])
+    assert cells['MNF + CSC'][-2] == 'no'  # one seed cannot show it
+    assert cells['MNF + CSC (scrambled teacher)'][-3:-1] == ['-', '-']
+    with open(osp.join(work_dir, 'comparison.csv')) as f:
+        per_run = f.read()
+    assert [r['method'] for r in csv.DictReader(io.StringIO(per_run))] == [
+        'student', 'MNF + CSC', 'MNF + CSC (scrambled teacher)']
+    assert csv_out.read_text() == per_run
+    assert '--scrambled-control' in (tmp_path / 'results' / 'grid.cmd'
+                                     ).read_text()
+    summary = list(csv.DictReader(open(tmp_path / 'results' /
+                                       'grid.summary.csv')))
+    assert [r['distils'] for r in summary] == ['', 'no', '']
 
 
 def test_compare_methods_missing_config(tmp_path):
@@ -111,3 +159,23 @@ def test_compare_methods_reports_a_failed_run_and_writes_the_table(
     assert '| broken | - | - | - | - | - | 0 |' in table
     assert (work_dir / 'comparison.csv').read_text() == \
         'method,config,seed,checkpoint\n'
+
+
+def test_compare_methods_checks_the_baseline(tmp_path):
+    work_dir = str(tmp_path / 'grid')
+    proc = run_tool([
+        sys.executable, TOOL, STUDENT_CFG, DISTILL_CFG, '--names', 'student',
+        'ours', '--work-dir', work_dir, '--baseline', 'theirs'
+    ], check=False, timeout=60)
+    assert proc.returncode != 0
+    assert '--baseline theirs: no such method (one of student, ours)' \
+        in proc.stderr
+    proc = run_tool([
+        sys.executable, TOOL, DISTILL_CFG, '--work-dir', work_dir,
+        '--scrambled-control'
+    ], check=False, timeout=120)
+    assert proc.returncode != 0
+    assert ('--scrambled-control needs --baseline NAME unless exactly one '
+            'method has no teacher (methods without a teacher: none)'
+            ) in proc.stderr
+    assert not osp.exists(work_dir)

@@ -17,30 +17,61 @@ after writing the summary of the runs that finished:
 (repeatable) only to the runs of the method NAME (a ``--names`` name, or
 without ``--names`` a config stem), after ``--cfg-options``.
 Runs are identified by config stem and seed only: delete a run's directory
-to redo it after changing the options. Example::
+to redo it after changing the options.
 
-    python tools/analysis/compare_methods.py CFG_A CFG_B --seeds 3 5 7 \\
-        --names baseline ours --work-dir work_dirs/compare_grid
+The teacher-dependence control (``--scrambled-control``): every config with
+a teacher (non-empty ``model.heads``) is also trained with a scrambled
+teacher, every training clip's sound and teacher feature taken from a clip
+of another class (``train_dataloader.dataset.swap_sound_ratio=1.0``,
+``swap_sound_seed`` the run's seed), in
+``<work-dir>/<config stem>/scrambled-teacher/seed<S>``, as the row
+``<method> (scrambled teacher)``. With it (or with ``--baseline``) the table
+has the gain of the ``--gain-metric`` over the ``--baseline`` (the student
+alone) and, with the control, over the method's scrambled control: per
+seed, the difference of the two runs of that seed; mean +- std (ddof=0)
+over the seeds. A method *distils* if it beats both, by this rule:
+
+{rule}.
+
+The table also goes to ``comparison_summary.csv`` (one row per method).
+
+``--csv-out PATH`` also writes ``comparison.csv`` to PATH (e.g. beside a
+method's README), the command line to PATH with the extension ``.cmd`` and,
+with gains, ``comparison_summary.csv`` to ``<PATH stem>.summary.csv``.
+Example::
+
+    python tools/analysis/compare_methods.py CFG_STUDENT CFG_OURS \\
+        --seeds 3 5 7 --names student ours --scrambled-control \\
+        --work-dir work_dirs/compare_grid
 """
 import argparse
 import os
 import os.path as osp
 import shlex
 import sys
-from typing import Dict, List
+import textwrap
+from typing import Dict, List, Optional, Tuple
 
 from mmxkd.apis import (ExperimentRunner, Run, config_stem,
                         format_comparison_csv, format_comparison_table,
                         plot_metric_bars, run_grid)
-from mmxkd.apis.experiment import CHECKPOINTS
+from mmxkd.apis.experiment import CHECKPOINTS, has_teacher
+from mmxkd.apis.results import (DISTILS_RULE, Gains, format_summary_csv,
+                                scrambled_name)
 from mmxkd.fileio import atomic_open
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SCRAMBLED = 'scrambled teacher'
+# The run directory of a config's scrambled-teacher control, under its own.
+SCRAMBLED_DIR = 'scrambled-teacher'
+__doc__ = __doc__.replace('{rule}', textwrap.fill(DISTILS_RULE, 76))
 
 
 def parse_args() -> argparse.Namespace:
     """The command's arguments, checked (see :func:`check_args`)."""
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('configs', nargs='+', help='one config per method')
     parser.add_argument('--seeds', type=int, nargs='+', default=[3])
     parser.add_argument(
@@ -63,11 +94,61 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--checkpoint', choices=CHECKPOINTS, default='last',
         help='test the final checkpoint or the best_*.pth one')
+    parser.add_argument(
+        '--scrambled-control', action='store_true',
+        help='also train every config with a teacher with a scrambled one '
+        '(swap_sound_ratio=1.0), as the row "<method> (scrambled teacher)", '
+        'and tabulate the gains and whether each method distils (see '
+        'above)')
+    parser.add_argument(
+        '--baseline', metavar='NAME',
+        help='the method the gains are over, the student alone (default '
+        'with --scrambled-control: the one config without model.heads); '
+        'without --scrambled-control, gives the table the gains over it')
+    parser.add_argument(
+        '--gain-metric', default='acc/top1', metavar='KEY',
+        help='the test metric of the gains and the distils rule')
+    parser.add_argument(
+        '--csv-out', metavar='PATH',
+        help='also write comparison.csv to PATH, the command to PATH with '
+        'the extension .cmd and, with gains, the summary to '
+        '<PATH stem>.summary.csv')
     args = parser.parse_args()
     check_args(parser, args)
     if args.names is None:
         args.names = [config_stem(path) for path in args.configs]
+    args.with_teacher = find_teachers(parser, args)
     return args
+
+
+def find_teachers(parser: argparse.ArgumentParser,
+                  args: argparse.Namespace) -> Dict[str, bool]:
+    """Which methods have a teacher; with ``--scrambled-control``, also
+    settle ``args.baseline`` (the one method without).
+
+    Returns:
+        Method name -> whether its config (with its options) has
+        ``model.heads``; empty without ``--scrambled-control``.
+    """
+    if not args.scrambled_control:
+        return {}
+    options = method_options(args)
+    with_teacher = {}
+    for config, name in zip(args.configs, args.names):
+        try:
+            with_teacher[name] = has_teacher(config, options[name])
+        except Exception as error:  # any error of the config's code
+            parser.error(f'cannot read {config}: {error}')
+    if args.baseline is None:
+        alone = [name for name, teacher in with_teacher.items()
+                 if not teacher]
+        if len(alone) != 1:
+            parser.error(
+                '--scrambled-control needs --baseline NAME unless exactly '
+                'one method has no teacher (methods without a teacher: '
+                f'{", ".join(alone) or "none"})')
+        args.baseline = alone[0]
+    return with_teacher
 
 
 def check_options(parser: argparse.ArgumentParser, flag: str,
@@ -98,6 +179,10 @@ def check_args(parser: argparse.ArgumentParser,
                          f'{len(args.configs)} configs')
         if len(set(args.names)) != len(args.names):
             parser.error(f'duplicate --names: {" ".join(args.names)}')
+    if args.baseline is not None and args.baseline not in (args.names
+                                                           or stems):
+        parser.error(f'--baseline {args.baseline}: no such method (one of '
+                     f'{", ".join(args.names or stems)})')
     if len(set(args.seeds)) != len(args.seeds):
         parser.error(f'duplicate --seeds: {" ".join(map(str, args.seeds))}')
     check_options(parser, '--cfg-options', args.cfg_options)
@@ -117,6 +202,52 @@ def method_options(args: argparse.Namespace) -> Dict[str, List[str]]:
     return options
 
 
+def scrambled_options(seed: int) -> Tuple[str, ...]:
+    """The training options of a scrambled-teacher control run."""
+    return ('train_dataloader.dataset.swap_sound_ratio=1.0',
+            f'train_dataloader.dataset.swap_sound_seed={seed}')
+
+
+def build_grid(args: argparse.Namespace,
+               work_dir: str) -> List[Tuple[str, Run]]:
+    """Every (row name, run) of the comparison, seed-major (so that an
+    interrupted grid has comparable rows), each method's scrambled control
+    right after it."""
+    options = method_options(args)
+    grid = []
+    for seed in args.seeds:
+        for config, name in zip(args.configs, args.names):
+            run_dir = osp.join(work_dir, config_stem(config))
+            grid.append((name, Run(config, seed,
+                                   osp.join(run_dir, f'seed{seed}'),
+                                   options=tuple(options[name]),
+                                   checkpoint=args.checkpoint)))
+            if args.with_teacher.get(name):
+                grid.append((scrambled_name(name), Run(
+                    config, seed,
+                    osp.join(run_dir, SCRAMBLED_DIR, f'seed{seed}'),
+                    options=tuple(options[name]),
+                    train_options=scrambled_options(seed),
+                    checkpoint=args.checkpoint, variant=SCRAMBLED)))
+    return grid
+
+
+def comparison_gains(args: argparse.Namespace) -> Optional[Gains]:
+    """The gain columns of the comparison, if it has a baseline."""
+    if args.baseline is None:
+        return None
+    return Gains(args.baseline, args.gain_metric,
+                 {name: scrambled_name(name)
+                  for name, teacher in args.with_teacher.items() if teacher})
+
+
+def write(path: str, text: str) -> None:
+    """Replace a file (whole or not at all), making its folder."""
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with atomic_open(path) as f:
+        f.write(text)
+
+
 def main() -> None:
     """Run the grid, then write and print the summary."""
     args = parse_args()
@@ -124,32 +255,38 @@ def main() -> None:
     os.makedirs(work_dir, exist_ok=True)
     title = args.title or 'Test metrics, seeds ' + ' '.join(
         map(str, args.seeds))
-    options = method_options(args)
-    # Seed-major, so an interrupted grid has comparable rows.
-    grid = [(name, Run(config, seed,
-                       osp.join(work_dir, config_stem(config), f'seed{seed}'),
-                       options=tuple(options[name]),
-                       checkpoint=args.checkpoint))
-            for seed in args.seeds
-            for config, name in zip(args.configs, args.names)]
+    grid = build_grid(args, work_dir)
     records, failed = run_grid(
         ExperimentRunner(ROOT, log_to_file=True), [run for _, run in grid])
-    results = {name: [] for name in args.names}
+    results = {name: [] for name, _ in grid}
     for (name, _), record in zip(grid, records):
         if record is not None:
             results[name].append(record)
 
-    table = format_comparison_table(results, title,
-                                    'python ' + shlex.join(sys.argv),
-                                    args.checkpoint, args.seeds)
-    with atomic_open(osp.join(work_dir, 'comparison.md')) as f:
-        f.write(table)
-    with atomic_open(osp.join(work_dir, 'comparison.csv')) as f:
-        f.write(format_comparison_csv(results))
+    command = 'python ' + shlex.join(sys.argv)
+    gains = comparison_gains(args)
+    table = format_comparison_table(results, title, command, args.checkpoint,
+                                    args.seeds, gains)
+    csv_text = format_comparison_csv(results)
+    outputs = {osp.join(work_dir, 'comparison.md'): table,
+               osp.join(work_dir, 'comparison.csv'): csv_text}
+    if args.csv_out:
+        stem = osp.splitext(args.csv_out)[0]
+        outputs[args.csv_out] = csv_text
+        outputs[stem + '.cmd'] = command + '\n'
+    if gains is not None:
+        summary = format_summary_csv(results, gains)
+        outputs[osp.join(work_dir, 'comparison_summary.csv')] = summary
+        if args.csv_out:
+            outputs[stem + '.summary.csv'] = summary
+    for path, text in outputs.items():
+        write(path, text)
     png = osp.join(work_dir, 'comparison.png')
     print('\n' + table)
-    print(f'table: {osp.join(work_dir, "comparison.md")}\n'
-          f'csv: {osp.join(work_dir, "comparison.csv")}')
+    table_file, csv_file, *more = outputs
+    print(f'table: {table_file}\ncsv: {csv_file}')
+    for path in more:
+        print(f'also: {path}')
     if plot_metric_bars(results, title, png):
         print(f'plot: {png}')
     else:
