@@ -1,0 +1,67 @@
+# Copyright (c) mmxkd contributors. All rights reserved.
+"""How many tokens each GRID student's feature map gives the MNF, built
+from its config and run on a zero batch as the distiller runs it: the MNF
+only acts with several tokens (../shared/METHOD.md, "Measured facts")."""
+import os.path as osp
+from typing import Tuple
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from mmxkd.models.utils import to_tokens
+from mmxkd.registry import MODELS
+from ..conftest import ROOT
+from .test_comparison_configs import (build, check_sizes_and_learning_rates,
+                                      check_step, make_batch)
+
+TOKENS = 'r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
+STUDENT = osp.join(ROOT, 'configs/student_only', f'student_{TOKENS}')
+MNF_CSC = osp.join(ROOT, 'configs/mnf_csc',
+                   f'mnf-csc_{TOKENS.replace("_", "_tsn-audio-r18_", 1)}')
+TINY = osp.join(ROOT, 'configs/student_only',
+                'student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py')
+
+
+def feature_map(config: str, clip: Tuple[int, int, int]) -> torch.Tensor:
+    """The student's feature map (N, C, T, H, W) for one zero clip of
+    (T, H, W) frames, through ``extract_feat`` as in training."""
+    cfg = Config.fromfile(config)
+    with DefaultScope.overwrite_default_scope('mmxkd'):
+        model = MODELS.build(cfg.model)
+    model.eval()
+    # (N, num_clips, C, T, H, W), as the data preprocessor passes it
+    inputs = torch.zeros((1, 1, 3) + clip)
+    with torch.no_grad():
+        feats, _ = model.student.extract_feat(inputs, test_mode=True)
+    return feats[-1] if isinstance(feats, (tuple, list)) else feats
+
+
+@pytest.mark.parametrize('config', [STUDENT, MNF_CSC], ids=osp.basename)
+def test_token_student_keeps_tokens_at_8x32(config):
+    feats = feature_map(config, (8, 32, 32))
+    assert tuple(feats.shape) == (1, 128, 4, 2, 2)
+    num_tokens = feats.shape[2] * feats.shape[3] * feats.shape[4]
+    assert num_tokens >= 8
+    # what the MNF is given: one token per (t, h, w)
+    assert to_tokens(feats).shape == (1, num_tokens, 128)
+
+
+def test_token_student_at_16x48():
+    assert tuple(feature_map(STUDENT, (16, 48, 48)).shape) == (1, 128, 8, 3, 3)
+
+
+def test_tiny_student_has_one_token_at_8x32():
+    """The reason for the token student: the tiny one pools 8x32x32 to a
+    single token, over which the MNF's attention has nothing to choose."""
+    assert tuple(feature_map(TINY, (8, 32, 32)).shape) == (1, 128, 1, 1, 1)
+
+
+def test_mnf_csc_over_tokens_trains_a_step():
+    """The MNF + CSC leaf takes a 51-way training step on 8x32x32 clips."""
+    cfg, model, optim_wrapper = build(MNF_CSC)
+    check_sizes_and_learning_rates(model, optim_wrapper, cfg)
+    assert model.student.cls_head.num_classes == 51
+    batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 7, 7, 50])
+    check_step(model, optim_wrapper, batch, 'mnf-csc')
