@@ -74,9 +74,10 @@ class RssProbe:
         except OSError:
             return None
 
-    @staticmethod
-    def reset_peak() -> bool:
-        """Set the RSS high-water mark (``VmHWM``) to the current RSS."""
+    def reset_peak(self) -> bool:
+        """Set the RSS high-water mark (``VmHWM``) to the current RSS, after
+        reading it (for :meth:`process_peak`)."""
+        self.peak()
         try:
             with open('/proc/self/clear_refs', 'w') as f:
                 f.write('5')
@@ -97,8 +98,9 @@ class RssProbe:
         return value
 
     def process_peak(self) -> int:
-        """The process's peak RSS in bytes: ``getrusage``'s ``ru_maxrss``
-        or, if higher, any high-water mark read before a reset."""
+        """This process's peak RSS in bytes (its dataloader workers are
+        processes of their own): ``getrusage``'s ``ru_maxrss`` or, if
+        higher, any high-water mark read, each reset included."""
         self.peak()
         maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         return max(maxrss, self._peak_seen)
@@ -516,9 +518,11 @@ def format_report(report: dict) -> str:
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines += [
         '',
-        f'process peak RSS: {report["process_peak_rss_mib"]:.1f} MiB. '
+        f'process peak RSS (workers not included): '
+        f'{report["process_peak_rss_mib"]:.1f} MiB. '
         'x first: per-round ratio to the first config. build RSS: growth '
-        'while building the model, optim wrapper and batch; step peak RSS: '
+        'while building the model, optim wrapper and batch (the first '
+        "config's includes one-off costs of the process); step peak RSS: "
         'highest peak RSS of a step above the RSS before it (VmHWM reset '
         'per step; best effort). loader / step: clips/s of the train '
         'dataloader over those of the step (batch / median step time).'
