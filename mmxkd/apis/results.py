@@ -268,7 +268,7 @@ def gains_note(gains: Gains, column: str) -> str:
                  'class, `train_dataloader.dataset.swap_sound_ratio=1.0`)')
     note += '; mean +- std (ddof=0) over the seeds both runs finished.'
     if gains.controls:
-        note += f' {DISTILS_RULE[0].upper()}{DISTILS_RULE[1:]}.'
+        note += f' {DISTILS_RULE}.'
     return note
 
 
