@@ -174,7 +174,7 @@ def test_pipeline_is_deterministic_and_loads_the_teacher():
         'FormatShape', 'LoadTeacherFeature', 'PackActionInputs'
     ]
     assert mnf_pipeline(cfg)[1]['test_mode']
-    assert mnf_pipeline(cfg)[-1]['algorithm_keys'] == ('teacher_feat', )
+    assert mnf_pipeline(cfg)[-1]['algorithm_keys'] == ('teacher_feat', 'sample_idx')
     live = Config.fromfile(
         f'{ROOT}/configs/mnf_csc/'
         'mnf-csc_r2plus1d-tiny_tsn-audio-r18-live_1xb8-20e_synthetic-av.py')
