@@ -118,9 +118,12 @@ def gather_batch(tensor: Tensor) -> Tuple[Tensor, slice]:
 def batch_norm_names(module: nn.Module) -> List[str]:
     """Names of the BatchNorm layers of ``module`` that are training and
     normalise with one process's batch, so need two clips or more on each
-    process (SyncBN in distributed training sees the ranks' whole batch)."""
+    process (SyncBN and GlobalBN1d, whose ``gathers_batch`` is set, see the
+    ranks' whole batch in distributed training)."""
+    distributed = world_size() > 1
     return [
         name for name, sub in module.named_modules()
         if isinstance(sub, nn.modules.batchnorm._BatchNorm) and sub.training
-        and not (isinstance(sub, nn.SyncBatchNorm) and world_size() > 1)
+        and not (distributed and (isinstance(sub, nn.SyncBatchNorm)
+                                  or getattr(sub, 'gathers_batch', False)))
     ]

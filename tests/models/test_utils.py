@@ -66,3 +66,14 @@ def test_buffers_restored_keeps_statistics_and_the_first_graph():
     first.sum().backward()
     assert x.grad is not None
     assert bn.running_mean is bn._buffers['running_mean']
+
+
+def test_batch_norm_names_leave_out_norms_that_gather_the_ranks(monkeypatch):
+    import mmxkd.models.utils as utils
+    from mmxkd.models.layers import GlobalBatchNorm1d
+    model = nn.Sequential(nn.BatchNorm1d(3), GlobalBatchNorm1d(3)).train()
+    assert utils.batch_norm_names(model) == ['0', '1']
+    monkeypatch.setattr(utils, 'world_size', lambda: 2)
+    assert utils.batch_norm_names(model) == ['0']
+    model.eval()
+    assert utils.batch_norm_names(model) == []

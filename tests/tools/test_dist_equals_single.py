@@ -5,8 +5,9 @@ tools/train.py with 1 process of 8: the first iteration's loss terms
 
 Augmentation and dropout are off (SampleFrames in test mode, no random
 crop) and the student's BatchNorm uses its running statistics
-(``norm_eval``): in training mode its statistics, like the MNF's with the
-default ``BN1d``, are per rank on CPU (``SyncBN`` needs CUDA). A hook
+(``norm_eval``): in training mode its statistics are per rank on CPU
+(MMEngine's ``sync_bn`` needs CUDA; the MNF's default ``GlobalBN1d`` gathers
+the ranks' batch). A hook
 written here records every rank's logged terms of the first iteration.
 """
 import json
@@ -114,9 +115,10 @@ def test_two_processes_of_four_equal_one_of_eight(synthetic_data, tmp_path):
 
 def test_a_last_batch_of_one_stops_before_training(synthetic_data, tmp_path):
     """16 clips over 2 processes with batch_size=7 and drop_last=False: the
-    last batch of each process holds 1 clip, which the MNF's BatchNorm
-    cannot train on; LastBatchSizeHook says so before the first
-    iteration."""
+    last batch of each process holds 1 clip, which the MNF's BatchNorm with
+    per-process statistics (``BN1d``) cannot train on; LastBatchSizeHook
+    says so before the first iteration. (The default ``GlobalBN1d`` would
+    normalise the 2 clips of both processes.)"""
     cfg = Config.fromfile(DISTILL_CFG)
     cfg.custom_hooks = cfg.custom_hooks + [
         dict(type='mmxkd.LastBatchSizeHook')
@@ -126,8 +128,10 @@ def test_a_last_batch_of_one_stops_before_training(synthetic_data, tmp_path):
     proc = run_tool([
         'env', f'PORT={_free_port()}', 'bash', 'tools/dist_train.sh', path,
         '2', '--work-dir', str(tmp_path / 'run'), '--cfg-options'
-    ] + data_options(synthetic_data, batch_size=7) +
-                    ['train_dataloader.drop_last=False'],
+    ] + data_options(synthetic_data, batch_size=7) + [
+        'train_dataloader.drop_last=False',
+        'model.heads.mnf_csc.mnf.norm_cfg.type=BN1d'
+    ],
                     check=False,
                     timeout=600)
     log = proc.stdout + proc.stderr

@@ -23,6 +23,9 @@ class GlobalBatchNorm1d(nn.BatchNorm1d):
         - output: (N, C)
     """
 
+    #: Normalises with every rank's batch (``batch_norm_names``).
+    gathers_batch = True
+
     def forward(self, input: Tensor) -> Tensor:
         if not (self.training and world_size() > 1):
             return super().forward(input)
