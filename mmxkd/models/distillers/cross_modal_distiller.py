@@ -110,10 +110,10 @@ class CrossModalDistiller(BaseModel):
                 f'model.teachers has {sorted(teachers) or "none"} (set '
                 'model.teacher, or the head\'s teacher=...)')
         teacher = teachers[teacher_name]
-        head_cfg = getattr(student, 'cls_head', None)
+        student_head = getattr(student, 'cls_head', None)
         defaults = dict(
-            student_dim=getattr(head_cfg, 'in_channels', None),
-            num_classes=getattr(head_cfg, 'num_classes', None),
+            student_dim=getattr(student_head, 'in_channels', None),
+            num_classes=getattr(student_head, 'num_classes', None),
             teacher_dim=getattr(teacher, 'feat_dim', None))
         for key, value in defaults.items():
             if value is not None:
