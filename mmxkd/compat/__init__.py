@@ -5,7 +5,9 @@ Nothing in site-packages is edited: each fix is a registration or a wrapper
 installed when ``mmxkd`` is imported (``default_scope='mmxkd'`` or
 ``custom_imports=dict(imports=['mmxkd'])`` both import it), and only where
 the installed versions have the bug it fixes (:mod:`mmxkd.compat.patch`).
-``MMXKD_NO_COMPAT=drn,checkpoint,cpu_ddp,test_log`` (any of them, or
+One INFO line names the fixes applied; ``MMXKD_COMPAT_VERBOSE=1`` logs each
+one's own line (what it fixes, the upstream issue) at INFO too, otherwise at
+DEBUG. ``MMXKD_NO_COMPAT=drn,checkpoint,cpu_ddp,test_log`` (any of them, or
 ``all``) turns fixes off.
 """
 import warnings
@@ -13,7 +15,7 @@ from typing import List
 
 from . import checkpoint, distributed, drn, logger_hook
 from .checkpoint import CheckpointRefused, load_local_checkpoint
-from .patch import CompatPatch, apply_patch, opted_out
+from .patch import CompatPatch, apply_patches
 
 __all__ = [
     'PATCHES', 'CheckpointRefused', 'CompatPatch', 'apply_compat',
@@ -33,5 +35,4 @@ def apply_compat() -> List[str]:
     # drn fix imports mmaction.models, which warns about it).
     warnings.filterwarnings(
         'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-    skip = opted_out(patch.name for patch in PATCHES)
-    return [patch.name for patch in PATCHES if apply_patch(patch, skip)]
+    return apply_patches(PATCHES)

@@ -3,15 +3,18 @@
 
 Each patch names the installed distributions and versions that have the bug
 (e.g. ``mmaction2==1.2.0``); it is installed only when every one of them
-matches, once per process, with one log line that names it and the upstream
-issue. ``MMXKD_NO_COMPAT`` (comma-separated patch names, or ``all``) turns
-patches off.
+matches, once per process. :func:`apply_patches` logs one short INFO line
+naming the patches it installed; each patch's own line (what it fixes, the
+upstream issue, how to turn it off) is logged at DEBUG, or at INFO with
+``MMXKD_COMPAT_VERBOSE=1``. ``MMXKD_NO_COMPAT`` (comma-separated patch
+names, or ``all``) turns patches off.
 """
 import logging
 import os
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Callable, FrozenSet, Iterable, Optional, Set, Tuple
+from typing import (Callable, FrozenSet, Iterable, List, Optional, Sequence,
+                    Set, Tuple)
 
 from mmengine.logging import print_log
 from packaging.requirements import Requirement
@@ -19,6 +22,7 @@ from packaging.version import Version
 
 OPT_OUT_ENV = 'MMXKD_NO_COMPAT'
 OPT_OUT_ALL = 'all'
+VERBOSE_ENV = 'MMXKD_COMPAT_VERBOSE'
 
 
 def _always() -> bool:
@@ -101,10 +105,36 @@ def opted_out(known: Iterable[str]) -> FrozenSet[str]:
     return frozenset(names & known)
 
 
+def _main_process() -> bool:
+    # Under a launcher every process imports mmxkd: the main one reports.
+    return os.environ.get('RANK', '0') == '0'
+
+
+def verbose() -> bool:
+    """Whether ``MMXKD_COMPAT_VERBOSE`` asks for every patch's own log line
+    at INFO (set, and neither empty nor ``0``)."""
+    return os.environ.get(VERBOSE_ENV, '') not in ('', '0')
+
+
+def describe(patch: CompatPatch) -> str:
+    """The patch's own log line: what it fixes, where, the upstream issue
+    and how to turn it off."""
+    return (f'mmxkd.compat: applied "{patch.name}" '
+            f'({", ".join(patch.affected)}): {patch.summary} Upstream: '
+            f'{patch.upstream}. Turn off with {OPT_OUT_ENV}={patch.name}.')
+
+
+def digest(names: Sequence[str]) -> str:
+    """The one INFO line for the patches ``names`` installed."""
+    return (f'mmxkd.compat: applied {", ".join(names)} (details: '
+            f'{VERBOSE_ENV}=1; off: {OPT_OUT_ENV}=<names>|{OPT_OUT_ALL})')
+
+
 def apply_patch(patch: CompatPatch, skip: FrozenSet[str]) -> bool:
     """Install ``patch`` if its bug is there and it is not in ``skip``.
 
-    A patch is installed and logged at most once per process.
+    A patch is installed at most once per process; the main process logs
+    :func:`describe` then, at DEBUG (at INFO when :func:`verbose`).
 
     Args:
         patch (CompatPatch): The patch.
@@ -120,11 +150,29 @@ def apply_patch(patch: CompatPatch, skip: FrozenSet[str]) -> bool:
         return False
     patch.install()
     _applied.add(patch.name)
-    # Under a launcher every process imports mmxkd: the main one reports.
-    if os.environ.get('RANK', '0') == '0':
+    if _main_process():
         print_log(
-            f'mmxkd.compat: applied "{patch.name}" '
-            f'({", ".join(patch.affected)}): {patch.summary} Upstream: '
-            f'{patch.upstream}. Turn off with {OPT_OUT_ENV}={patch.name}.',
-            logger='current')
+            describe(patch),
+            logger='current',
+            level=logging.INFO if verbose() else logging.DEBUG)
     return True
+
+
+def apply_patches(patches: Sequence[CompatPatch]) -> List[str]:
+    """Apply every patch not turned off by ``MMXKD_NO_COMPAT``
+    (:func:`opted_out`, :func:`apply_patch`); the main process logs one
+    INFO line (:func:`digest`) naming those installed by this call.
+
+    Args:
+        patches (Sequence[CompatPatch]): All the patches.
+
+    Returns:
+        list[str]: The names of the patches in place.
+    """
+    skip = opted_out(patch.name for patch in patches)
+    before = set(_applied)
+    in_place = [patch.name for patch in patches if apply_patch(patch, skip)]
+    installed = [name for name in in_place if name not in before]
+    if installed and _main_process():
+        print_log(digest(installed), logger='current')
+    return in_place

@@ -1,6 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""Every compatibility fix: applied once, with a log line, where the
-installed versions have its bug; skipped where they do not, and when
+"""Every compatibility fix: applied once where the installed versions have
+its bug, named in the one INFO line (its own line at DEBUG, or with
+MMXKD_COMPAT_VERBOSE=1); skipped where they do not, and when
 MMXKD_NO_COMPAT names it."""
 import dataclasses
 import json
@@ -59,9 +60,19 @@ def _probe(opt_out: Optional[str] = None) -> Dict:
 
 
 def _applied_lines(log: str, name: str) -> List[str]:
+    """The patch's own log lines."""
     return [
         line for line in log.splitlines()
         if f'mmxkd.compat: applied "{name}"' in line
+    ]
+
+
+def _digests(log: str) -> List[List[str]]:
+    """The names listed by each digest line."""
+    return [
+        line.split('mmxkd.compat: applied ', 1)[1].split(' (details')[0]
+        .split(', ') for line in log.splitlines()
+        if 'mmxkd.compat: applied ' in line and 'applied "' not in line
     ]
 
 
@@ -71,16 +82,39 @@ def default_run() -> Dict:
 
 
 @pytest.mark.parametrize('name', NAMES)
-def test_applied_once_with_a_log_line(default_run, name):
+def test_applied_once_and_named_in_one_line(default_run, name):
     # this environment (mmaction2 1.2.0 wheel, torch >= 2.6, MMEngine
     # 0.10.7) has every bug
     assert default_run['in_effect'][name]
     assert name in default_run['again']
-    lines = _applied_lines(default_run['log'], name)
-    assert len(lines) == 1, default_run['log']
-    assert PATCHES[name].upstream in lines[0]
-    assert f'MMXKD_NO_COMPAT={name}' in lines[0]
+    assert _digests(default_run['log']) == [NAMES], default_run['log']
+    assert not _applied_lines(default_run['log'], name)  # at DEBUG
+    assert PATCHES[name].upstream not in default_run['log']
     assert default_run['error'] is None
+
+
+def test_one_short_line_by_default(default_run):
+    line, = (x for x in default_run['log'].splitlines()
+             if 'mmxkd.compat' in x)
+    message = line.split(' - INFO - ', 1)[1]
+    assert message == (
+        'mmxkd.compat: applied drn, checkpoint, cpu_ddp, test_log '
+        '(details: MMXKD_COMPAT_VERBOSE=1; off: MMXKD_NO_COMPAT=<names>|all)')
+
+
+@pytest.mark.parametrize('verbose', ['1', '0'])
+def test_verbose_logs_each_patch_with_its_upstream(verbose):
+    env = {'MMXKD_COMPAT_VERBOSE': verbose}
+    log = run_python(PROBE, env).stdout
+    assert _digests(log) == [NAMES], log
+    for name in NAMES:
+        lines = _applied_lines(log, name)
+        if verbose == '0':
+            assert lines == []
+            continue
+        assert len(lines) == 1, log
+        assert PATCHES[name].upstream in lines[0]
+        assert f'MMXKD_NO_COMPAT={name}' in lines[0]
 
 
 @pytest.mark.parametrize('name', NAMES)
@@ -88,11 +122,10 @@ def test_opt_out_leaves_upstream_as_it_is(name):
     result = _probe(f' {name} ,')
     assert not result['in_effect'][name]
     assert name not in result['again']
-    assert not _applied_lines(result['log'], name)
+    assert _digests(result['log']) == [[n for n in NAMES if n != name]]
     for other in NAMES:
         if other != name:
             assert result['in_effect'][other], other
-            assert len(_applied_lines(result['log'], other)) == 1, other
     if name == 'drn':  # upstream's bug is back
         assert 'mmaction.models.localizers.drn' in result['error']
     else:
@@ -135,6 +168,18 @@ def test_apply_installs_and_logs_once(fresh, name):
     assert compat_patch.apply_patch(spied, frozenset())
     assert len(calls) == 1
     assert len(fresh) == 1 and spied.upstream in fresh[0]
+
+
+def test_the_digest_names_only_what_this_call_installed(fresh):
+    spied = [_spied(name)[0] for name in NAMES]
+    assert compat_patch.apply_patches(spied[:1]) == NAMES[:1]
+    assert compat_patch.apply_patches(spied) == NAMES
+    assert compat_patch.apply_patches(spied) == NAMES
+    digests = [msg for msg in fresh if 'applied "' not in msg]
+    assert digests == [
+        compat_patch.digest(NAMES[:1]),
+        compat_patch.digest(NAMES[1:])
+    ]
 
 
 @pytest.mark.parametrize('name, distribution, version', [
