@@ -17,10 +17,12 @@ randomness = dict(seed=3, deterministic=False)
 # the first NaN/inf loss term, before its optimizer step; RandomStateHook
 # saves the random states in checkpoints, so --resume continues bit-exact;
 # LastBatchSizeHook fails at train start when a batch of one clip would reach
-# a BatchNorm head (the MNF).
+# a BatchNorm head (the MNF); MNFHealthHook warns after an epoch in which the
+# MNF's gate stayed within 0.1 of 0.5 or its triplet term sat at 0.
 custom_hooks = [
     dict(type='mmxkd.TrainSetSizeHook'),
     dict(type='mmxkd.LastBatchSizeHook'),
     dict(type='mmxkd.NonFiniteLossHook'),
     dict(type='mmxkd.RandomStateHook'),
+    dict(type='mmxkd.MNFHealthHook'),
 ]

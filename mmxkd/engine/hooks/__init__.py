@@ -14,3 +14,7 @@ __all__ += ['RandomStateHook', 'get_random_states', 'set_random_states']
 from .last_batch_size_hook import LastBatchSizeHook  # noqa: E402
 
 __all__ += ['LastBatchSizeHook']
+
+from .mnf_health_hook import MNFHealthHook  # noqa: E402
+
+__all__ += ['MNFHealthHook']

@@ -41,10 +41,11 @@ class MNFCSCHead(BaseDistillHead):
     Any term set to None is dropped (an ablation): ``loss_csc=None`` is MNF
     without CSC, ``loss_tri=None`` MNF + CSC without the triplet.
 
-    Logged statistics: ``mnf_gate_mean`` / ``mnf_gate_std`` (gate values),
+    Logged statistics: ``mnf_gate_mean`` / ``mnf_gate_std`` /
+    ``mnf_gate_min`` / ``mnf_gate_max`` (gate values, which
+    :class:`MNFHealthHook` watches),
     ``mnf_attn_entropy`` (entropy of the attention over the L tokens,
-    divided by ln L: 1 is uniform; 0 with a single token, where attention
-    ignores the teacher) and ``csc_tau_mean`` / ``csc_tau_min`` /
+    divided by ln L: 1 is uniform) and ``csc_tau_mean`` / ``csc_tau_min`` /
     ``csc_tau_max``.
 
     Args:
@@ -58,7 +59,7 @@ class MNFCSCHead(BaseDistillHead):
         **kwargs: :class:`BaseDistillHead` arguments (``teacher``, sizes).
 
     Shapes:
-        teacher feature (N, Da); tokens (N, L, Dv) with L >= 1; labels (N, )
+        teacher feature (N, Da); tokens (N, L, Dv) with L >= 2; labels (N, )
         or multi-hot (N, C).
     """
 
@@ -133,13 +134,13 @@ def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:
 def mnf_stats(mnf: Dict[str, Tensor]) -> Dict[str, Tensor]:
     """Gate spread and attention entropy (divided by ln L) of one pass."""
     gate, attention = mnf['gate'], mnf['attention']
-    num_tokens = attention.size(1)
     entropy = -(attention * attention.clamp(min=1e-12).log()).sum(1)
-    normalised = entropy / math.log(num_tokens) if num_tokens > 1 else \
-        torch.zeros_like(entropy)
+    normalised = entropy / math.log(attention.size(1))  # the MNF has L >= 2
     return dict(
         mnf_gate_mean=gate.mean(),
         mnf_gate_std=gate.std() if gate.numel() > 1 else gate.new_zeros(()),
+        mnf_gate_min=gate.min(),
+        mnf_gate_max=gate.max(),
         mnf_attn_entropy=normalised.mean())
 
 

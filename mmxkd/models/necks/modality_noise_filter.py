@@ -24,7 +24,15 @@ class ModalityNoiseFilter(nn.Module):
     ``P`` is the identity when ``teacher_dim == student_dim`` (the
     reference's setting) and a linear projection otherwise, so that ``z``,
     the filtered and the raw teacher feature all live in the student's space,
-    where CSC and the triplet loss compare them with ``v``.
+    where CSC and the triplet loss compare them with ``v``. The projection
+    has no bias: with one, ``P(g * a)`` and ``P(a)`` share a constant that
+    the triplet can use instead of the gate (measured on GRID: triplet 0
+    from epoch 2, gate stuck at 0.50 +- 0.08; ``../shared/METHOD.md``).
+
+    The attention needs something to choose from: a student map of fewer
+    than 2 tokens (``L = T * H * W`` of its last stage) is refused, because
+    attention over one token ignores its query and the teacher never
+    reaches ``z``.
 
     Args:
         teacher_dim (int): Teacher feature size ``Da``.
@@ -42,10 +50,12 @@ class ModalityNoiseFilter(nn.Module):
             ``BatchNorm1d`` in one process; ``dict(type='BN1d')`` with each
             process's batch; ``dict(type='SyncBN')`` torch's GPU version.
             All keep the same state-dict keys.
+        teacher_proj_bias (bool): Give ``P`` a bias, the loophole above;
+            only to reproduce the measurement. Defaults to False.
 
     Shapes:
         - teacher_feat ``a``: (N, Da)
-        - student_tokens ``V``: (N, L, Dv)
+        - student_tokens ``V``: (N, L, Dv), L >= 2
         - token_mask (optional): (N, L) bool, True for valid tokens; padded
           tokens get no attention and are left out of the pooled ``v``.
         - returns a dict with ``calibrated`` z (N, Dv), ``filtered_teacher``
@@ -60,7 +70,8 @@ class ModalityNoiseFilter(nn.Module):
                  num_classes: int,
                  num_heads: int = 2,
                  gate_hidden_dim: Optional[int] = None,
-                 norm_cfg: dict = dict(type='GlobalBN1d')) -> None:
+                 norm_cfg: dict = dict(type='GlobalBN1d'),
+                 teacher_proj_bias: bool = False) -> None:
         super().__init__()
         if student_dim % num_heads:
             raise ValueError(f'student_dim ({student_dim}) must be divisible '
@@ -74,7 +85,7 @@ class ModalityNoiseFilter(nn.Module):
             nn.Linear(hidden, teacher_dim), nn.Sigmoid())
         self.teacher_proj = (
             nn.Identity() if teacher_dim == student_dim else nn.Linear(
-                teacher_dim, student_dim))
+                teacher_dim, student_dim, bias=teacher_proj_bias))
         self.attention = nn.MultiheadAttention(
             student_dim, num_heads, batch_first=True)
         self.calibration = nn.Sequential(
@@ -100,6 +111,17 @@ class ModalityNoiseFilter(nn.Module):
             raise ValueError(
                 f'student_tokens must be (N, L, {self.student_dim}), got '
                 f'{tuple(student_tokens.shape)}')
+        if student_tokens.size(1) < 2:
+            raise ValueError(
+                'ModalityNoiseFilter: the student gives '
+                f'{student_tokens.size(1)} token per clip (tokens '
+                f'{tuple(student_tokens.shape)} = (N, L, Dv)); attention '
+                'over one token ignores the teacher. Give the student a '
+                'last stage of L = T*H*W >= 2 (model.student.backbone: '
+                'spatial_strides / temporal_strides, e.g. '
+                'configs/_base_/models/r2plus1d_tiny_tokens.py; or larger '
+                'clips: clip_len of SampleFrames, scale of Resize in the '
+                'pipeline)')
         if token_mask is None:
             pooled = student_tokens.mean(dim=1)
             padding = None

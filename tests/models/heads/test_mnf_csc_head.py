@@ -99,10 +99,12 @@ def test_batchnorm_statistics_move_once_per_step(head):
 def test_statistics_are_logged_and_in_range():
     model = build()
     losses = model(*make_batch(), mode='loss')
-    for key in ('mnf_gate_mean', 'mnf_gate_std', 'mnf_attn_entropy',
+    for key in ('mnf_gate_mean', 'mnf_gate_std', 'mnf_gate_min',
+                'mnf_gate_max', 'mnf_attn_entropy',
                 'csc_tau_mean', 'csc_tau_min', 'csc_tau_max'):
         assert key in losses and not losses[key].requires_grad, key
-    assert 0 < losses['mnf_gate_mean'] < 1
+    assert 0 < losses['mnf_gate_min'] <= losses['mnf_gate_mean'] \
+        <= losses['mnf_gate_max'] < 1
     assert 0 < losses['mnf_attn_entropy'] <= 1 + 1e-6
     assert 0.07 <= losses['csc_tau_min'] <= losses['csc_tau_mean'] \
         <= losses['csc_tau_max'] <= 1.07 + 1e-6

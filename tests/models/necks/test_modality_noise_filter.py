@@ -55,6 +55,26 @@ def test_projection_only_when_dims_differ():
     proj = build_mnf(12, 8).teacher_proj
     assert isinstance(proj, nn.Linear)
     assert (proj.in_features, proj.out_features) == (12, 8)
+    # a bias would let P(g * a) and P(a) share a constant that satisfies the
+    # triplet without any gating (../shared/METHOD.md, "Projection")
+    assert proj.bias is None
+    assert build_mnf(12, 8, teacher_proj_bias=True).teacher_proj.bias \
+        is not None
+
+
+def test_bias_free_projection_of_a_closed_gate_is_zero():
+    mnf = build_mnf(12, 8).eval()
+    a = torch.randn(3, 12)
+    assert torch.equal(mnf.teacher_proj(torch.zeros_like(a)),
+                       torch.zeros(3, 8))
+
+
+def test_refuses_a_single_token():
+    mnf = build_mnf(8, 8)
+    a, tokens = inputs(8, 8)
+    with pytest.raises(ValueError, match=r'1 token per clip.*\(4, 1, 8\)'
+                       r'.*spatial_strides'):
+        mnf(a, tokens[:, :1])
 
 
 def test_gate_layers_follow_method():
