@@ -14,12 +14,14 @@ ann_file_val = 'data/grid/sentence/command_val.txt'
 ann_file_test = 'data/grid/sentence/command_test.txt'
 num_classes = 4
 mouth = (120, 165, 240, 255)  # x1, y1, x2, y2 in the 360x288 frames
+# the mouth crops of every video, decoded once (ClipCacheInit; prebuilt by
+# tools/data/build_clip_cache.py)
+clip_cache_dir = 'data/grid/clip_cache'
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(
         type='RandomResizedCrop',
         area_range=(0.7, 1.0),
@@ -30,10 +32,9 @@ train_pipeline = [
 ]
 # distillation configs train on this one (with teacher_root):
 distill_train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(type='SampleFrames', clip_len=16, frame_interval=4, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(
         type='RandomResizedCrop',
         area_range=(0.7, 1.0),
@@ -45,15 +46,14 @@ distill_train_pipeline = [
         type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(
         type='SampleFrames',
         clip_len=16,
         frame_interval=4,
         num_clips=1,
         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')

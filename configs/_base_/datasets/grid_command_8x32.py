@@ -6,15 +6,15 @@
 _base_ = './grid_command.py'
 
 mouth = (120, 165, 240, 255)  # x1, y1, x2, y2 in the 360x288 frames
+clip_cache_dir = {{_base_.clip_cache_dir}}
 # the audio teacher (configs/audio_teacher) whose features fill teacher_root
 teacher_checkpoint = ('work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/'
                       'epoch_15.pth')
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(type='SampleFrames', clip_len=8, frame_interval=8, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(
         type='RandomResizedCrop',
         area_range=(0.7, 1.0),
@@ -29,15 +29,14 @@ distill_train_pipeline = train_pipeline[:-1] + [
         type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(
         type='SampleFrames',
         clip_len=8,
         frame_interval=8,
         num_clips=1,
         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')

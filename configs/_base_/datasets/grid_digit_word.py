@@ -10,12 +10,12 @@ ann_file_val = 'data/grid/words/digit_val.txt'
 ann_file_test = 'data/grid/words/digit_test.txt'
 num_classes = 10
 mouth = (120, 165, 240, 255)
+clip_cache_dir = {{_base_.clip_cache_dir}}
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(type='SampleFrames', clip_len=8, frame_interval=1, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(
         type='RandomResizedCrop',
         area_range=(0.7, 1.0),
@@ -26,10 +26,9 @@ train_pipeline = [
 ]
 # distillation configs train on this one (with teacher_root):
 distill_train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(type='SampleFrames', clip_len=8, frame_interval=1, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(
         type='RandomResizedCrop',
         area_range=(0.7, 1.0),
@@ -41,15 +40,14 @@ distill_train_pipeline = [
         type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
     dict(
         type='SampleFrames',
         clip_len=8,
         frame_interval=1,
         num_clips=1,
         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='RegionCrop', box=mouth),
+    dict(type='ClipCacheDecode'),
     dict(type='Resize', scale=(48, 48), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
