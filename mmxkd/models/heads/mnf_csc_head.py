@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import math
-from typing import Dict, Optional
+from typing import Dict, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +38,13 @@ class MNFCSCHead(BaseDistillHead):
     the loss of 1 of 8. The MNF's BatchNorm statistics are per rank with its
     default ``norm_cfg`` (``ModalityNoiseFilter``: ``'SyncBN'`` on GPUs).
 
+    ``csc_targets`` names what CSC pulls ``v`` towards: the reference's
+    ``('calibrated',)`` (``z``, which the teacher reaches only through the
+    attention's query and the temperature), or also ``'filtered_teacher'``
+    (``a_hat``: CSC(v, a_hat, y), the filtered teacher as a contrastive
+    target, a deviation that the method study measures); each target's CSC
+    term is added to ``loss_csc``.
+
     Any term set to None is dropped (an ablation): ``loss_csc=None`` is MNF
     without CSC, ``loss_tri=None`` MNF + CSC without the triplet.
 
@@ -56,6 +63,9 @@ class MNFCSCHead(BaseDistillHead):
         loss_cls_n (dict, optional): The MNF classifier's loss.
         loss_gate (dict, optional): :class:`GateSparsityLoss`.
         loss_tri (dict, optional): :class:`CrossModalTripletLoss`.
+        csc_targets (Sequence[str]): MNF outputs that CSC contrasts ``v``
+            with, of ``'calibrated'`` and ``'filtered_teacher'``.
+            Defaults to ``('calibrated',)``.
         **kwargs: :class:`BaseDistillHead` arguments (``teacher``, sizes).
 
     Shapes:
@@ -71,8 +81,15 @@ class MNFCSCHead(BaseDistillHead):
                  loss_gate: Optional[dict] = dict(type='GateSparsityLoss'),
                  loss_tri: Optional[dict] = dict(
                      type='CrossModalTripletLoss'),
+                 csc_targets: Sequence[str] = ('calibrated', ),
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        unknown = set(csc_targets) - {'calibrated', 'filtered_teacher'}
+        if not csc_targets or unknown:
+            raise ValueError(
+                'MNFCSCHead: csc_targets must name one or both of '
+                f"'calibrated', 'filtered_teacher', got {tuple(csc_targets)}")
+        self.csc_targets = tuple(csc_targets)
         mnf = dict(mnf)
         for key in ('teacher_dim', 'student_dim', 'num_classes'):
             mnf.setdefault(key, getattr(self, key))
@@ -95,7 +112,9 @@ class MNFCSCHead(BaseDistillHead):
         if self.loss_csc is not None:
             mnf = self.mnf(a, V)
             cos = cosine_matrix(v, mnf['filtered_teacher'])
-            losses['loss_csc'] = self.loss_csc(v, mnf['calibrated'], y, cos)
+            losses['loss_csc'] = sum(
+                self.loss_csc(v, mnf[target], y, cos)
+                for target in self.csc_targets)
             losses.update(tau_stats(self.loss_csc.temperature(cos), v))
         if self.loss_cls_n is not None or self.loss_tri is not None:
             v_const = v.detach()

@@ -42,6 +42,38 @@ def method_terms(model, inputs, samples):
                   0.2).clamp(min=0).mean())
 
 
+def csc_towards(model, inputs, samples, target: str):
+    """METHOD.md's L_csc with ``target`` (an MNF output) in place of z."""
+    mnf = model.distill_heads['mnf_csc'].mnf
+    feats, _ = model.student.extract_feat(inputs, data_samples=samples)
+    V = feats.flatten(2).transpose(1, 2)
+    vn = F.normalize(V.mean(1), dim=1)
+    out = mnf(model.teachers['teacher'](inputs, samples), V)
+    y = torch.tensor([s.gt_label.item() for s in samples])
+    tau = (vn @ F.normalize(out['filtered_teacher'], dim=1).t()).clamp(
+        min=0).detach() + 0.07
+    log_p = F.log_softmax(vn @ F.normalize(out[target], dim=1).t() / tau, 1)
+    m = (y.view(-1, 1) == y.view(1, -1)).float()
+    return (-(log_p * m).sum(1) / m.sum(1)).mean()
+
+
+def test_filtered_teacher_as_a_csc_target_adds_its_term():
+    model = build(
+        csc_targets=('calibrated', 'filtered_teacher'),
+        loss_cls_n=None,
+        loss_tri=None)
+    inputs, samples = make_batch()
+    losses = model(inputs, samples, mode='loss')
+    expected = csc_towards(model, inputs, samples, 'calibrated') + \
+        csc_towards(model, inputs, samples, 'filtered_teacher')
+    torch.testing.assert_close(losses['loss_csc'], expected)
+
+
+def test_unknown_csc_target_is_refused_at_build():
+    with pytest.raises(ValueError, match="csc_targets.*'teacher'"):
+        build(csc_targets=('teacher', ))
+
+
 def test_terms_equal_the_method_formulas():
     model = build()
     inputs, samples = make_batch()
