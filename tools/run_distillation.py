@@ -12,9 +12,10 @@ user would run it; finished runs are kept and not repeated, an interrupted
 training is resumed (see :mod:`mmxkd.apis.experiment`).
 
 Data: ``--dataset synthetic`` (default) generates clips with a sound track if
-``--data-root`` has none; ``--dataset grid-command`` / ``grid-digit-word``
-prepare GRID from ``--grid-root`` (GRID's official layout or the project's
-re-encoded copy) if ``--data-root`` has not been prepared yet.
+``--data-root`` has none; ``--dataset grid-word-all`` (every word of GRID's
+sentences, 51-way, a student with 16 tokens for the MNF) prepares GRID from
+``--grid-root`` (GRID's official layout or the project's re-encoded copy) if
+``--data-root`` has not been prepared yet.
 """
 import argparse
 import json
@@ -37,21 +38,14 @@ SETUPS = {
         distill='configs/mnf_csc/'
         'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py',
         data_root='data/synthetic_av'),
-    'grid-command': dict(
+    # 51-way words of all six slots, the student keeping 16 tokens
+    'grid-word-all': dict(
         teacher='configs/audio_teacher/'
-        'tsn-audio_r18_1xb16-15e_grid-command-logmel.py',
+        'tsn-audio_r18_1xb16-15e_grid-word-all-logmel.py',
         student='configs/student_only/'
-        'student_r2plus1d-tiny_1xb8-15e_grid-command.py',
+        'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py',
         distill='configs/mnf_csc/'
-        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-command.py',
-        data_root='data/grid'),
-    'grid-digit-word': dict(
-        teacher='configs/audio_teacher/'
-        'tsn-audio_r18_1xb16-15e_grid-digit-word-logmel.py',
-        student='configs/student_only/'
-        'student_r2plus1d-tiny_1xb8-15e_grid-digit-word.py',
-        distill='configs/mnf_csc/'
-        'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-15e_grid-digit-word.py',
+        'mnf-csc_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py',
         data_root='data/grid'),
 }
 ROWS = ('audio teacher', 'student alone', 'MNF + CSC')
@@ -90,19 +84,12 @@ class Data:
                           (('train', 'train'), ('val', 'val'),
                            ('test', 'val'))}
             self.classes = osp.join(root, 'classes.txt')
-        elif dataset == 'grid-command':
-            with open(osp.join(root, 'sentence', 'video_root.txt')) as f:
-                self.videos = f.read().strip()
-            self.audio = osp.join(root, 'audio_logmel', 'sentence')
-            self.lists = {s: osp.join(root, 'sentence', f'command_{s}.txt')
-                          for s in ('train', 'val', 'test')}
-            self.classes = osp.join(root, 'sentence', 'command_classes.txt')
         else:
             self.videos = osp.join(root, 'words', 'clips')
             self.audio = osp.join(root, 'audio_logmel', 'words')
-            self.lists = {s: osp.join(root, 'words', f'digit_{s}.txt')
+            self.lists = {s: osp.join(root, 'words', f'all_{s}.txt')
                           for s in ('train', 'val', 'test')}
-            self.classes = osp.join(root, 'words', 'digit_classes.txt')
+            self.classes = osp.join(root, 'words', 'all_classes.txt')
 
     def options(self,
                 prefix: str,
@@ -130,12 +117,12 @@ def prepare_data(args: argparse.Namespace, root: str) -> Data:
         if not osp.isfile(osp.join(root, 'val.txt')):
             run([py, 'tools/data/synthetic/generate_synthetic_av.py', root],
                 'clip generation')
-    elif not osp.isfile(osp.join(root, 'sentence', 'video_root.txt')):
+    elif not osp.isfile(osp.join(root, 'words', 'all_classes.txt')):
         if not args.grid_root:
             raise SystemExit(f'{root} holds no prepared GRID data: give '
                              '--grid-root (the GRID download)')
         run([py, 'tools/data/grid/prepare_grid.py', args.grid_root, root,
-             '--workers', '2'], 'GRID preparation')
+             '--word-slots', 'all', '--workers', '2'], 'GRID preparation')
     data = Data(args.dataset, root)
     for ann_file in dict.fromkeys(data.lists.values()):
         run([py, 'tools/data/build_audio_features.py', data.videos,
