@@ -20,16 +20,30 @@ Memory (host, best effort, Linux ``/proc``): the RSS growth while building a
 config's model, optim wrapper and batch; the peak RSS of its steps above the
 RSS before each step (``VmHWM`` reset before every step through
 ``/proc/self/clear_refs``, where the kernel allows it); the process's peak
-RSS (``getrusage`` and every ``VmHWM`` read).
+RSS (``getrusage`` and every ``VmHWM`` read). On a CUDA device also the GPU
+memory: ``torch.cuda.max_memory_allocated`` over each config's steps (peak
+statistics reset before every step), absolute and above the allocation
+before the step.
+
+AMP (``amp`` modes ``off`` and ``on``): with ``on`` a config's step runs
+under ``torch.autocast`` in float16 (``AMP_DTYPE``), without a gradient
+scaler (the scaler's unscale and inf check are not timed; the figures are
+for speed, not for training). Each mode is a case of its own in the
+rounds, sharing the config's model, optim wrapper and batch.
+
+``tools/analysis/benchmark_gpu.sh`` (:func:`gpu_main`) runs the reference
+scale on a CUDA device and refuses, with one line, without one.
 """
 import argparse
+import contextlib
 import json
 import os
 import platform
 import random
 import resource
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -52,6 +66,17 @@ DEFAULT_CONFIGS = [
     'configs/mnf_csc/'
     'mnf-csc_r2plus1d-tiny_tsn-audio-r18_1xb8-20e_synthetic-av.py',
 ]
+# the reference scale: R(2+1)D r10 student, 16x112x112 clips
+REFERENCE_CONFIGS = [
+    'configs/student_only/student_r2plus1d-r10_8xb4-200e_ucf51.py',
+    'configs/mnf_csc/mnf-csc_r2plus1d-r10_audio-emb512_8xb4-200e_ucf51.py',
+]
+REFERENCE_BATCH_SIZE = 32
+AMP_CHOICES = {'off': ('off', ), 'on': ('on', ), 'both': ('off', 'on')}
+# float16, not bfloat16: MMAction2's heads compute top-k accuracy through
+# numpy, which has no bfloat16 (TypeError: Got unsupported ScalarType
+# BFloat16).
+AMP_DTYPE = torch.float16
 
 
 class RssProbe:
@@ -106,6 +131,56 @@ class RssProbe:
         return max(maxrss, self._peak_seen)
 
 
+class CudaMemoryProbe:
+    """Memory allocated by tensors on one CUDA device.
+
+    Args:
+        device: The CUDA device, e.g. ``'cuda'`` or ``'cuda:1'``.
+    """
+
+    def __init__(self, device: str) -> None:
+        self.device = torch.device(device)
+
+    def allocated(self) -> int:
+        """Bytes allocated now (``torch.cuda.memory_allocated``)."""
+        return torch.cuda.memory_allocated(self.device)
+
+    def reset_peak(self) -> None:
+        """Start a new peak (``torch.cuda.reset_peak_memory_stats``)."""
+        torch.cuda.reset_peak_memory_stats(self.device)
+
+    def peak(self) -> int:
+        """Bytes allocated at most since the last reset
+        (``torch.cuda.max_memory_allocated``)."""
+        return torch.cuda.max_memory_allocated(self.device)
+
+
+def check_device(device: str) -> torch.device:
+    """The device ``device`` names, checked to be usable.
+
+    Args:
+        device: A torch device string (``'cpu'``, ``'cuda'``, ``'cuda:1'``).
+
+    Raises:
+        RuntimeError: If it is a CUDA device and CUDA is unavailable, or
+            the device index is out of range.
+    """
+    parsed = torch.device(device)
+    if parsed.type != 'cuda':
+        return parsed
+    if not torch.cuda.is_available():
+        raise RuntimeError(
+            f'CUDA is required for device {device!r}, and '
+            f'torch.cuda.is_available() is False here (torch '
+            f'{torch.__version__}, built with CUDA {torch.version.cuda})')
+    if parsed.index is not None and \
+            parsed.index >= torch.cuda.device_count():
+        raise RuntimeError(
+            f'device {device!r}: this machine has '
+            f'{torch.cuda.device_count()} CUDA device(s)')
+    return parsed
+
+
 @dataclass
 class StepCase:
     """One config, built for step timing.
@@ -118,6 +193,8 @@ class StepCase:
         batch: The fixed batch (``pseudo_collate`` of packed samples).
         build_rss_growth: RSS growth in bytes while building the model, the
             optim wrapper and the batch (None without ``/proc``).
+        device: Where the model trains.
+        amp_dtype: The autocast dtype of the step; None: no autocast.
     """
     name: str
     cfg: Config
@@ -125,10 +202,16 @@ class StepCase:
     optim_wrapper: OptimWrapper
     batch: dict
     build_rss_growth: Optional[int]
+    device: str = 'cpu'
+    amp_dtype: Optional[torch.dtype] = None
 
     def step(self) -> None:
-        """One training iteration on the fixed batch."""
-        self.model.train_step(self.batch, self.optim_wrapper)
+        """One training iteration on the fixed batch (forward, backward and
+        optimizer step under autocast when ``amp_dtype`` is set)."""
+        autocast = contextlib.nullcontext() if self.amp_dtype is None else \
+            torch.autocast(torch.device(self.device).type, self.amp_dtype)
+        with autocast:
+            self.model.train_step(self.batch, self.optim_wrapper)
 
 
 @dataclass
@@ -140,9 +223,15 @@ class RoundTimes:
         step_peak_growth: Per config, the highest step peak RSS above the
             RSS before that step, in bytes, over all rounds (warm-up
             included); None where it could not be measured.
+        gpu_peak: Per config, the highest GPU memory allocated during one
+            of its steps, in bytes (warm-up included); None without a GPU
+            probe.
+        gpu_peak_growth: The same above the allocation before that step.
     """
     seconds: np.ndarray
     step_peak_growth: List[Optional[int]]
+    gpu_peak: List[Optional[int]]
+    gpu_peak_growth: List[Optional[int]]
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
@@ -270,7 +359,7 @@ def build_case(name: str,
         model.set_train_size(train_size)
     after = probe.rss()
     growth = None if before is None or after is None else after - before
-    return StepCase(name, cfg, model, optim_wrapper, batch, growth)
+    return StepCase(name, cfg, model, optim_wrapper, batch, growth, device)
 
 
 def time_interleaved(steps: Sequence[Callable[[], object]],
@@ -278,7 +367,9 @@ def time_interleaved(steps: Sequence[Callable[[], object]],
                      rounds: int,
                      sync: Callable[[], None] = lambda: None,
                      clock: Callable[[], float] = time.perf_counter,
-                     probe: Optional[RssProbe] = None) -> RoundTimes:
+                     probe: Optional[RssProbe] = None,
+                     gpu_probe: Optional[CudaMemoryProbe] = None
+                     ) -> RoundTimes:
     """Run ``steps`` round by round (round r: ``steps[0]``, ``steps[1]``,
     ...) and time each call.
 
@@ -290,15 +381,23 @@ def time_interleaved(steps: Sequence[Callable[[], object]],
         clock: Seconds.
         probe: Measures each step's peak RSS above the RSS before it
             (outside the timed span); None: not measured.
+        gpu_probe: Measures each step's peak GPU memory (its peak reset
+            before the step, outside the timed span); None: not measured.
     """
     seconds = np.zeros((rounds, len(steps)))
     growth: List[Optional[int]] = [None] * len(steps)
+    gpu_peak: List[Optional[int]] = [None] * len(steps)
+    gpu_growth: List[Optional[int]] = [None] * len(steps)
     for r in range(warmup + rounds):
         for k, step in enumerate(steps):
             before = None
             if probe is not None and probe.reset_peak():
                 before = probe.rss()
             sync()
+            gpu_before = None
+            if gpu_probe is not None:
+                gpu_before = gpu_probe.allocated()
+                gpu_probe.reset_peak()
             start = clock()
             step()
             sync()
@@ -307,9 +406,13 @@ def time_interleaved(steps: Sequence[Callable[[], object]],
                 peak = probe.peak()
                 if peak is not None:
                     growth[k] = max(growth[k] or 0, peak - before)
+            if gpu_before is not None:
+                peak = gpu_probe.peak()
+                gpu_peak[k] = max(gpu_peak[k] or 0, peak)
+                gpu_growth[k] = max(gpu_growth[k] or 0, peak - gpu_before)
             if r >= warmup:
                 seconds[r - warmup, k] = elapsed
-    return RoundTimes(seconds, growth)
+    return RoundTimes(seconds, growth, gpu_peak, gpu_growth)
 
 
 def median_iqr(values: np.ndarray) -> Dict[str, float]:
@@ -380,9 +483,16 @@ def time_loader(cfg: Config,
         clips_per_s=clips / seconds)
 
 
-def machine_info() -> dict:
+def machine_info(device: str = 'cpu') -> dict:
     """CPU count (all, and usable by this process), torch version and
-    intra-op threads, mmxkd version, platform."""
+    intra-op threads, mmxkd version, platform, and the GPU's name (None on
+    a device other than CUDA).
+
+    Args:
+        device: The benchmark device.
+    """
+    gpu = torch.cuda.get_device_name(device) \
+        if torch.device(device).type == 'cuda' else None
     return dict(
         cpu_count=os.cpu_count(),
         cpus_usable=len(os.sched_getaffinity(0)),
@@ -390,7 +500,8 @@ def machine_info() -> dict:
         threads=torch.get_num_threads(),
         mmxkd=mmxkd.__version__,
         platform=platform.platform(),
-        processor=platform.processor() or platform.machine())
+        processor=platform.processor() or platform.machine(),
+        gpu=gpu)
 
 
 def run_benchmark(configs: Sequence[str],
@@ -403,7 +514,8 @@ def run_benchmark(configs: Sequence[str],
                   loader_batches: int = 20,
                   workers: Optional[int] = None,
                   threads: Optional[int] = None,
-                  device: str = 'cpu') -> dict:
+                  device: str = 'cpu',
+                  amp: Sequence[str] = ('off', )) -> dict:
     """Time the configs' train steps interleaved, then their dataloaders.
 
     Args:
@@ -419,49 +531,76 @@ def run_benchmark(configs: Sequence[str],
         loader_batches: Batches of dataloader timing per config; 0 skips it.
         workers: Dataloader workers (default: the config's).
         threads: ``torch.set_num_threads`` (default: torch's).
-        device: Where the models train.
+        device: Where the models train (:func:`check_device`).
+        amp: AMP modes, ``'off'`` and/or ``'on'`` (autocast in
+            ``AMP_DTYPE``); each config runs once per mode, config by
+            config (config 1 off, config 1 on, config 2 off, ...).
 
     Returns:
         The report: ``machine`` (:func:`machine_info`), ``settings``,
-        ``configs`` (per config: ``config``, ``ms_per_step``,
-        ``ratio_to_first``, ``step_clips_per_s``, ``memory`` and
-        ``loader``, with ``loader_to_step``, or None when skipped) and
+        ``configs`` (per config and AMP mode: ``config``, ``amp`` (the
+        autocast dtype, or None), ``ms_per_step``, ``ratio_to_first``,
+        ``step_clips_per_s``, ``memory`` (the GPU figures None off CUDA)
+        and ``loader``, with ``loader_to_step``, or None when skipped) and
         ``process_peak_rss_mib``.
+
+    Raises:
+        RuntimeError: If ``device`` is not usable, before any work.
+        ValueError: On bad ``rounds`` or ``amp``.
     """
+    check_device(device)
     if rounds < 1:
         raise ValueError(f'rounds must be >= 1, got {rounds}')
+    if not amp or set(amp) - {'off', 'on'}:
+        raise ValueError(f'amp modes are "off" and "on", got {list(amp)}')
     if threads is not None:
         torch.set_num_threads(threads)
+    cuda = torch.device(device).type == 'cuda'
     cfgs = [load_config(path, cfg_options) for path in configs]
     batch_size = batch_size or cfgs[0].train_dataloader.batch_size
-    cases = [
+    built = [
         build_case(path, cfg, batch_size, synthetic, input_shape, device)
         for path, cfg in zip(configs, cfgs)
     ]
+    cases = [
+        replace(case, amp_dtype=AMP_DTYPE if mode == 'on' else None)
+        for case in built for mode in amp
+    ]
     probe = RssProbe()
-    sync = torch.cuda.synchronize if device.startswith('cuda') else \
-        (lambda: None)
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
     measured = time_interleaved([case.step for case in cases], warmup, rounds,
-                                sync=sync, probe=probe)
+                                sync=sync, probe=probe,
+                                gpu_probe=CudaMemoryProbe(device)
+                                if cuda else None)
+    loaders = [
+        time_loader(case.cfg, loader_batches, workers)
+        if loader_batches > 0 else None for case in built
+    ]
     results = []
-    for case, stats, step_growth in zip(cases, summarize_rounds(
-            measured.seconds), measured.step_peak_growth):
+    for k, (case, stats) in enumerate(
+            zip(cases, summarize_rounds(measured.seconds))):
         step_clips = batch_size / (stats['ms_per_step']['median'] / 1e3)
-        loader = None
-        if loader_batches > 0:
-            loader = time_loader(case.cfg, loader_batches, workers)
-            loader['loader_to_step'] = loader['clips_per_s'] / step_clips
+        loader = loaders[k // len(amp)]
+        if loader is not None:
+            loader = dict(loader,
+                          loader_to_step=loader['clips_per_s'] / step_clips)
         results.append(
             dict(
                 config=case.name,
+                amp=None if case.amp_dtype is None else
+                str(case.amp_dtype).replace('torch.', ''),
                 **stats,
                 step_clips_per_s=step_clips,
                 memory=dict(
                     build_rss_growth_mib=_mib(case.build_rss_growth),
-                    step_peak_rss_growth_mib=_mib(step_growth)),
+                    step_peak_rss_growth_mib=_mib(
+                        measured.step_peak_growth[k]),
+                    gpu_step_peak_mib=_mib(measured.gpu_peak[k]),
+                    gpu_step_peak_growth_mib=_mib(
+                        measured.gpu_peak_growth[k])),
                 loader=loader))
     return dict(
-        machine=machine_info(),
+        machine=machine_info(device),
         settings=dict(
             rounds=rounds,
             warmup=warmup,
@@ -470,6 +609,7 @@ def run_benchmark(configs: Sequence[str],
             loader_batches=loader_batches,
             workers=workers,
             device=device,
+            amp=list(amp),
             cfg_options=cfg_options or {}),
         configs=results,
         process_peak_rss_mib=_mib(probe.process_peak()))
@@ -484,21 +624,28 @@ def _fmt(value: Optional[float], spec: str) -> str:
 
 
 def format_report(report: dict) -> str:
-    """The report as a header and a markdown table, one row per config."""
+    """The report as a header and a markdown table, one row per config (and
+    AMP mode: ``(amp <dtype>)`` after the config where it is on; GPU memory
+    columns on CUDA)."""
     m, s = report['machine'], report['settings']
+    gpu = m['gpu'] is not None
+    amp = '' if s['amp'] == ['off'] else \
+        f' (AMP {"/".join(s["amp"])}: autocast, no grad scaler)'
     lines = [
         f'train step, interleaved round by round: {len(report["configs"])} '
         f'configs x {s["rounds"]} rounds after {s["warmup"]} warm-up '
         f'rounds, batch {s["batch_size"]} '
         f'({"synthetic" if s["synthetic_batch"] else "training clips"}), '
-        f'{s["device"]}',
+        f'{s["device"]}{amp}',
         f'machine: {m["cpu_count"]} CPUs ({m["cpus_usable"]} usable), '
         f'torch {m["torch"]}, {m["threads"]} threads, mmxkd {m["mmxkd"]}, '
-        f'{m["platform"]}', '',
+        f'{m["platform"]}' + (f', GPU {m["gpu"]}' if gpu else ''), '',
         '| config | ms/step median | ms/step IQR | x first median '
         '| x first IQR | step clips/s | loader clips/s (workers) '
-        '| loader / step | build RSS +MiB | step peak RSS +MiB |',
-        '|---|---|---|---|---|---|---|---|---|---|'
+        '| loader / step | build RSS +MiB | step peak RSS +MiB |' +
+        (' GPU step peak MiB | GPU step peak +MiB |' if gpu else ''),
+        '|---|---|---|---|---|---|---|---|---|---|' +
+        ('---|---|' if gpu else '')
     ]
     for row in report['configs']:
         ms, ratio, mem = row['ms_per_step'], row['ratio_to_first'], \
@@ -508,13 +655,20 @@ def format_report(report: dict) -> str:
             f'{loader["clips_per_s"]:.1f} ({loader["num_workers"]})',
             f'{loader["loader_to_step"]:.2f}'
         ]
+        name = row['config'] if row['amp'] is None else \
+            f'{row["config"]} (amp {row["amp"]})'
         cells = [
-            row['config'], f'{ms["median"]:.1f}', f'{ms["iqr"]:.1f}',
+            name, f'{ms["median"]:.1f}', f'{ms["iqr"]:.1f}',
             f'{ratio["median"]:.3f}', f'{ratio["iqr"]:.3f}',
             f'{row["step_clips_per_s"]:.1f}', *loader_cells,
             _fmt(mem['build_rss_growth_mib'], '.1f'),
             _fmt(mem['step_peak_rss_growth_mib'], '.1f')
         ]
+        if gpu:
+            cells += [
+                _fmt(mem['gpu_step_peak_mib'], '.0f'),
+                _fmt(mem['gpu_step_peak_growth_mib'], '.0f')
+            ]
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines += [
         '',
@@ -525,7 +679,10 @@ def format_report(report: dict) -> str:
         "config's includes one-off costs of the process); step peak RSS: "
         'highest peak RSS of a step above the RSS before it (VmHWM reset '
         'per step; best effort). loader / step: clips/s of the train '
-        'dataloader over those of the step (batch / median step time).'
+        'dataloader over those of the step (batch / median step time).' +
+        (' GPU step peak: torch.cuda.max_memory_allocated during a step '
+         '(every config built stays allocated), and above the allocation '
+         'before it.' if gpu else '')
     ]
     return '\n'.join(lines)
 
@@ -564,11 +721,90 @@ def build_parser() -> argparse.ArgumentParser:
                         help='torch.set_num_threads (default: torch\'s)')
     parser.add_argument('--device', default='cuda'
                         if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--amp', choices=AMP_CHOICES, default='off',
+        help='float16 autocast (no grad scaler): off, on, or both (each '
+        'config once per mode)')
     parser.add_argument('--json', help='also write every figure here')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='applied to every config, xxx=yyy format')
     return parser
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(
+                f'expected an integer >= {minimum}, got {text!r}')
+        return value
+
+    return parse
+
+
+def build_gpu_parser() -> argparse.ArgumentParser:
+    """The arguments of ``tools/analysis/benchmark_gpu.sh``."""
+    parser = argparse.ArgumentParser(
+        prog='benchmark_gpu.sh',
+        description='On a CUDA device, from the repository root: clips/s '
+        'of the train step of the R(2+1)D r10 student alone and with MNF + '
+        'CSC (16x112x112 clips, random batches), with AMP and without, '
+        'interleaved round by round; peak GPU memory; with --data-root, '
+        'the train loader\'s clips/s. Exits 1 without CUDA, before any '
+        'work.')
+    parser.add_argument(
+        '--workers', type=_count(0),
+        help="train loader workers (default: the config's)")
+    parser.add_argument(
+        '--batch-size', type=_count(2), default=REFERENCE_BATCH_SIZE,
+        help='clips per step (the reference: 32)')
+    parser.add_argument('--iters', type=_count(1), default=20,
+                        help='counted rounds of one step per case')
+    parser.add_argument('--warmup', type=_count(0), default=5,
+                        help='rounds before them, not counted')
+    parser.add_argument(
+        '--amp', choices=AMP_CHOICES, default='both',
+        help='float16 autocast (no grad scaler): on, off, or both')
+    parser.add_argument(
+        '--data-root',
+        help='the UCF51 folder (videos/, teacher_feats/, '
+        'ucf51_train_split_1_videos.txt; configs/_base_/datasets/'
+        'ucf51_av.py): also time the train loader on it')
+    parser.add_argument(
+        '--loader-batches', type=_count(1), default=20,
+        help='loader batches timed per config (with --data-root)')
+    parser.add_argument('--json', help='also write every figure here')
+    return parser
+
+
+def ucf51_options(root: str) -> dict:
+    """``cfg_options`` that point the UCF51 configs' train set at ``root``.
+
+    Args:
+        root: The folder with ``videos/``, ``teacher_feats/`` and
+            ``ucf51_train_split_1_videos.txt``.
+    """
+    return {
+        'train_dataloader.dataset.ann_file':
+        os.path.join(root, 'ucf51_train_split_1_videos.txt'),
+        'train_dataloader.dataset.data_prefix.video':
+        os.path.join(root, 'videos'),
+        'train_dataloader.dataset.data_prefix.teacher':
+        os.path.join(root, 'teacher_feats'),
+    }
+
+
+def _print_and_save(report: dict, json_path: Optional[str]) -> None:
+    print(format_report(report))
+    if json_path:
+        with open(json_path, 'w') as f:
+            json.dump(report, f, indent=2)
 
 
 def main(argv: Optional[List[str]] = None) -> dict:
@@ -586,9 +822,40 @@ def main(argv: Optional[List[str]] = None) -> dict:
         loader_batches=args.loader_batches,
         workers=args.workers,
         threads=args.threads,
-        device=args.device)
-    print(format_report(report))
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump(report, f, indent=2)
+        device=args.device,
+        amp=AMP_CHOICES[args.amp])
+    _print_and_save(report, args.json)
+    return report
+
+
+def gpu_main(argv: Optional[List[str]] = None) -> dict:
+    """``tools/analysis/benchmark_gpu.sh``: the reference scale on CUDA.
+
+    Arguments are checked first, then CUDA: without it the process exits
+    with status 1 and one line on stderr, having built nothing.
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The report of :func:`run_benchmark`.
+    """
+    parser = build_gpu_parser()
+    args = parser.parse_args(argv)
+    try:
+        check_device('cuda')
+    except RuntimeError as err:
+        sys.exit(f'{parser.prog}: {err}; nothing was run.')
+    report = run_benchmark(
+        REFERENCE_CONFIGS,
+        cfg_options=ucf51_options(args.data_root) if args.data_root else None,
+        rounds=args.iters,
+        warmup=args.warmup,
+        batch_size=args.batch_size,
+        synthetic=True,
+        loader_batches=args.loader_batches if args.data_root else 0,
+        workers=args.workers,
+        device='cuda',
+        amp=AMP_CHOICES[args.amp])
+    _print_and_save(report, args.json)
     return report

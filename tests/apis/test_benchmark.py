@@ -5,10 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from mmxkd.apis.benchmark import (RssProbe, build_case, build_parser,
-                                  load_config, main, summarize_rounds,
-                                  synthetic_input_shape, time_interleaved,
-                                  time_loader)
+from mmxkd.apis.benchmark import (AMP_CHOICES, REFERENCE_CONFIGS, RssProbe,
+                                  build_case, build_gpu_parser, build_parser,
+                                  check_device, format_report, gpu_main,
+                                  load_config, main, run_benchmark,
+                                  summarize_rounds, synthetic_input_shape,
+                                  time_interleaved, time_loader,
+                                  ucf51_options)
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options
 
 
@@ -153,3 +156,100 @@ def test_benchmark_two_configs(synthetic_data, tmp_path, capsys):
     assert report['process_peak_rss_mib'] >= 100
     assert '1 threads' in out and 'torch ' in out
 
+
+
+@pytest.fixture
+def no_cuda(monkeypatch) -> None:
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+
+
+def test_cuda_is_refused_where_there_is_none_before_any_work(no_cuda):
+    assert check_device('cpu') == torch.device('cpu')
+    for device in ('cuda', 'cuda:1'):
+        with pytest.raises(RuntimeError, match=f"CUDA is required for "
+                           f"device '{device}'.*is_available"):
+            check_device(device)
+    # the config does not exist: refused before it is read
+    with pytest.raises(RuntimeError, match='CUDA is required'):
+        run_benchmark(['no/such/config.py'], device='cuda')
+    with pytest.raises(SystemExit) as exc:
+        gpu_main(['--iters', '1'])
+    assert str(exc.value).startswith('benchmark_gpu.sh: CUDA is required')
+
+
+@pytest.mark.parametrize('args', [['--batch-size', '1'], ['--iters', '0'],
+                                  ['--warmup', '-2'], ['--amp', 'bf16']])
+def test_gpu_arguments_are_checked(args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_gpu_parser().parse_args(args)
+    assert exc.value.code == 2
+    assert f'argument {args[0]}' in capsys.readouterr().err
+
+
+def test_gpu_defaults_are_the_reference_scale():
+    args = build_gpu_parser().parse_args([])
+    assert (args.batch_size, args.amp, args.workers,
+            args.data_root) == (32, 'both', None, None)
+    assert AMP_CHOICES[args.amp] == ('off', 'on')
+    for path in REFERENCE_CONFIGS:
+        cfg = load_config(path)
+        assert synthetic_input_shape(cfg.train_dataloader.dataset.pipeline) \
+            == (1, 3, 16, 112, 112)
+    assert ucf51_options('/d')['train_dataloader.dataset.data_prefix.'
+                               'teacher'] == '/d/teacher_feats'
+
+
+def test_gpu_memory_is_read_around_each_step():
+    allocated = [100]
+
+    class FakeGpu:
+        resets = 0
+
+        def allocated(self) -> int:
+            return allocated[0]
+
+        def reset_peak(self) -> None:
+            self.resets += 1
+
+        def peak(self) -> int:
+            return allocated[0] + 50
+
+    def grow(by: int):
+        def step():
+            allocated[0] += by
+        return step
+
+    gpu = FakeGpu()
+    measured = time_interleaved([grow(10), grow(0)], warmup=1, rounds=2,
+                                gpu_probe=gpu)
+    assert gpu.resets == 6
+    # config 0 ends at 100 + 3 * 10 (peak 180); config 1 at 130 (peak 180)
+    assert measured.gpu_peak == [180, 180]
+    assert measured.gpu_peak_growth == [60, 50]
+
+
+def test_amp_modes_are_cases_of_their_own():
+    report = run_benchmark([STUDENT_CFG], rounds=2, warmup=1, batch_size=2,
+                           synthetic=True, loader_batches=0,
+                           amp=('off', 'on'))
+    off, on = report['configs']
+    assert [off['config'], on['config']] == [STUDENT_CFG] * 2
+    assert [off['amp'], on['amp']] == [None, 'float16']
+    assert off['ratio_to_first']['median'] == 1.0
+    assert report['settings']['amp'] == ['off', 'on']
+    assert on['memory']['gpu_step_peak_mib'] is None
+    assert report['machine']['gpu'] is None
+    table = format_report(report)
+    assert f'| {STUDENT_CFG} (amp float16) |' in table
+    assert 'GPU' not in table
+    with pytest.raises(ValueError, match='amp modes'):
+        run_benchmark([STUDENT_CFG], amp=('fp8', ))
+
+    # as it reads on a GPU
+    report['machine']['gpu'] = 'NVIDIA H200'
+    on['memory'].update(gpu_step_peak_mib=2048.4, gpu_step_peak_growth_mib=1e3)
+    table = format_report(report)
+    assert ', GPU NVIDIA H200' in table
+    assert '| GPU step peak MiB | GPU step peak +MiB |' in table
+    assert table.splitlines()[4].count('---') == 12
+    assert '| 2048 | 1000 |' in table
