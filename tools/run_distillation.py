@@ -45,7 +45,7 @@ SETUPS = {
         student='configs/student_only/'
         'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py',
         distill='configs/mnf_csc/'
-        'mnf-csc_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py',
+        'mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py',
         data_root='data/grid'),
 }
 ROWS = ('audio teacher', 'student alone', 'MNF + CSC')

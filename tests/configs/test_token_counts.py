@@ -2,6 +2,7 @@
 """How many tokens each GRID student's feature map gives the MNF, built
 from its config and run on a zero batch as the distiller runs it: the MNF
 only acts with several tokens (../shared/METHOD.md, "Measured facts")."""
+import glob
 import os.path as osp
 from typing import Tuple
 
@@ -19,7 +20,7 @@ from .test_comparison_configs import (build, check_sizes_and_learning_rates,
 TOKENS = 'r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 STUDENT = osp.join(ROOT, 'configs/student_only', f'student_{TOKENS}')
 MNF_CSC = osp.join(ROOT, 'configs/mnf_csc',
-                   f'mnf-csc_{TOKENS.replace("_", "_tsn-audio-r18_", 1)}')
+                   f'mnf-csc-faithful_{TOKENS.replace("_", "_tsn-audio-r18_", 1)}')
 TINY = osp.join(ROOT, 'configs/student_only',
                 'student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py')
 
@@ -58,10 +59,43 @@ def test_tiny_student_has_one_token_at_8x32():
     assert tuple(feature_map(TINY, (8, 32, 32)).shape) == (1, 128, 1, 1, 1)
 
 
-def test_mnf_csc_over_tokens_trains_a_step():
-    """The MNF + CSC leaf takes a 51-way training step on 8x32x32 clips."""
-    cfg, model, optim_wrapper = build(MNF_CSC)
+WORD_ALL = sorted(glob.glob(osp.join(ROOT, 'configs/*/*_grid-word-all-8x32.py')))
+
+
+def test_the_all_words_comparison_has_every_method():
+    methods = {osp.basename(c).split('_')[0] for c in WORD_ALL}
+    assert methods == {
+        'student', 'mnf-csc-faithful', 'mnf-csc-teacher-target', 'kd',
+        'fitnet', 'cosine', 'crd'
+    }
+
+
+@pytest.fixture(scope='module')
+def teacher_checkpoint(tmp_path_factory) -> str:
+    """A stand-in for the 51-way audio teacher's checkpoint (its
+    classifier, which logit KD reads)."""
+    path = str(tmp_path_factory.mktemp('teacher') / 'teacher.pth')
+    torch.save(
+        dict(state_dict={
+            'cls_head.fc_cls.weight': torch.randn(51, 512),
+            'cls_head.fc_cls.bias': torch.zeros(51)
+        }), path)
+    return path
+
+
+@pytest.mark.parametrize('config', WORD_ALL, ids=osp.basename)
+def test_all_words_configs_train_a_step(config, teacher_checkpoint):
+    """Every leaf of the all-words comparison takes a 51-way training step
+    on 8x32x32 clips, over the student's 16 tokens."""
+    method = osp.basename(config).split('_')[0]
+    options = {}
+    if method == 'kd':
+        options['model.teacher.classifier.checkpoint'] = teacher_checkpoint
+    cfg, model, optim_wrapper = build(config, **options)
+    if method == 'crd':  # the runner's TrainSetSizeHook does this
+        model.set_train_size(10)
     check_sizes_and_learning_rates(model, optim_wrapper, cfg)
     assert model.student.cls_head.num_classes == 51
     batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 7, 7, 50])
-    check_step(model, optim_wrapper, batch, 'mnf-csc')
+    check_step(model, optim_wrapper, batch,
+               'mnf-csc' if method.startswith('mnf-csc') else method)

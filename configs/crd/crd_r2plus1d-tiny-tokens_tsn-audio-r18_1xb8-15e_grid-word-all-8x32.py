@@ -1,11 +1,11 @@
-# MNF + CSC on every GRID word (all six slots, 51-way): as
-# mnf-csc_..._grid-command-word-8x32.py, with the token-keeping student (16
-# tokens at 8x32x32), data and schedule of
+# CRD (contrastive representation distillation) on every GRID word (all six slots, 51-way): a baseline
+# of the all-words comparison, with the token-keeping student, data and
+# schedule of
 # ../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py.
 _base_ = [
     '../student_only/'
     'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py',
-    '../_base_/distill/mnf_csc.py'
+    '../_base_/distill/crd.py'
 ]
 
 model = dict(

@@ -1,0 +1,22 @@
+# FitNet (regress the teacher feature) on every GRID word (all six slots, 51-way): a baseline
+# of the all-words comparison, with the token-keeping student, data and
+# schedule of
+# ../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py.
+_base_ = [
+    '../student_only/'
+    'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py',
+    '../_base_/distill/fitnet.py'
+]
+
+model = dict(
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim={{_base_.teacher_feat_dim}},
+        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
+    heads={{_base_.distill_heads}})
+optim_wrapper = {{_base_.distill_optim_wrapper}}
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        teacher_feat_dim={{_base_.teacher_feat_dim}},
+        pipeline={{_base_.distill_train_pipeline}}))
