@@ -94,6 +94,21 @@ class AudioVisualDataset(BaseActionDataset):
     was swapped in ``sound_swapped``; caches of anything computed from the
     sound must be keyed by ``sound_relpath``.
 
+    Label scarcity (a teacher's knowledge where labels are few): with
+    ``labelled_ratio`` < 1, a training set keeps the label of
+    ``max(1, round(labelled_ratio * n_c))`` of the ``n_c`` clips of each
+    class c, drawn with ``numpy.random.default_rng(labelled_seed)`` from
+    the samples in annotation order (after bad samples are dropped and
+    sounds swapped), so every process, rank and epoch sees the same
+    choice. Every sample then carries ``labelled`` (bool); an unlabelled
+    one has ``label`` -1: its true label is withheld from training, while
+    its video, sound and teacher feature stay. The dataset attaches
+    ``labelled`` to each packed data sample itself (no pipeline change is
+    needed), where :class:`~mmxkd.models.CrossModalDistiller` reads it:
+    the student's own loss uses the labelled clips only, and each head
+    states what it does with the others. How many clips keep their label
+    is printed at build. Single-label training sets only.
+
     Args:
         ann_file (str): Path of the annotation file.
         pipeline (list[dict | callable]): Data transforms.
@@ -112,6 +127,11 @@ class AudioVisualDataset(BaseActionDataset):
             ``data_prefix`` ``audio`` and/or ``teacher``. Defaults to 0.
         swap_sound_seed (int): Seed of the choice of swapped samples and
             donors. Defaults to 0.
+        labelled_ratio (float): Fraction of each class's training clips, in
+            (0, 1], that keep their label (see above). Defaults to 1.0
+            (every clip).
+        labelled_seed (int): Seed of the choice of labelled clips.
+            Defaults to 0.
         probe_videos (bool): Open and demux every video at build (see
             above). Defaults to True.
         probe_workers (int, optional): Processes that probe the videos.
@@ -134,6 +154,8 @@ class AudioVisualDataset(BaseActionDataset):
                  delimiter: str = ' ',
                  swap_sound_ratio: float = 0.0,
                  swap_sound_seed: int = 0,
+                 labelled_ratio: float = 1.0,
+                 labelled_seed: int = 0,
                  probe_videos: bool = True,
                  probe_workers: Optional[int] = None,
                  cache_dir: Optional[str] = None,
@@ -144,12 +166,26 @@ class AudioVisualDataset(BaseActionDataset):
         if not 0 <= swap_sound_ratio <= 1:
             raise ValueError('swap_sound_ratio must be in [0, 1], got '
                              f'{swap_sound_ratio}')
+        if not 0 < labelled_ratio <= 1:
+            raise ValueError('labelled_ratio must be in (0, 1], got '
+                             f'{labelled_ratio}')
+        if labelled_ratio < 1 and kwargs.get('test_mode', False):
+            raise ValueError(
+                f'labelled_ratio={labelled_ratio} applies to a training set '
+                'only; this dataset has test_mode=True')
+        if labelled_ratio < 1 and kwargs.get('multi_class', False):
+            raise ValueError(
+                f'labelled_ratio={labelled_ratio} needs a single-label '
+                'dataset (its choice is stratified by class); this one has '
+                'multi_class=True')
         self.subset = subset
         self.filename_tmpl = filename_tmpl
         self.teacher_feat_dim = teacher_feat_dim
         self.delimiter = delimiter
         self.swap_sound_ratio = swap_sound_ratio
         self.swap_sound_seed = swap_sound_seed
+        self.labelled_ratio = labelled_ratio
+        self.labelled_seed = labelled_seed
         self.probe_videos = probe_videos
         self.probe_workers = probe_workers or min(8, os.cpu_count() or 1)
         self.cache_dir = cache_dir
@@ -199,6 +235,7 @@ class AudioVisualDataset(BaseActionDataset):
         data_list = self._drop_bad_samples(data_list,
                                            self._check_files(data_list))
         self._swap_sounds(data_list)
+        self._withhold_labels(data_list)
         return data_list
 
     def _num_classes(self) -> Optional[int]:
@@ -412,9 +449,11 @@ class AudioVisualDataset(BaseActionDataset):
         """The sample ``idx`` through the pipeline, as MMEngine's, except that
         an error inside a transform is raised again as a
         :class:`SampleLoadError` naming the sample's files and the
-        transform."""
+        transform, and that a label-scarce set attaches the sample's
+        ``labelled`` flag to its packed data sample."""
         results = self.get_data_info(idx)
         files = {key: results[key] for key in FILE_KEYS if key in results}
+        labelled = results.get('labelled')
         for transform in self.pipeline.transforms:
             try:
                 results = transform(results)
@@ -427,6 +466,8 @@ class AudioVisualDataset(BaseActionDataset):
                     f'{type(err).__name__}: {err}') from err
             if results is None:
                 return None
+        if labelled is not None and 'data_samples' in results:
+            results['data_samples'].set_field(labelled, 'labelled')
         return results
 
     def _swap_sounds(self, data_list: List[dict]) -> None:
@@ -468,6 +509,34 @@ class AudioVisualDataset(BaseActionDataset):
             info.update({key: donor[key] for key in sound_keys})
             info['sound_relpath'] = donor['relpath']
             info['sound_swapped'] = True
+
+    def _withhold_labels(self, data_list: List[dict]) -> None:
+        """Keep the label of ``labelled_ratio`` of each class's samples
+        and set the others' to -1, flagging every sample's ``labelled``
+        (see the class docstring); prints how many keep their label."""
+        if self.labelled_ratio == 1:
+            return
+        by_class: Dict[int, List[int]] = defaultdict(list)
+        for index, info in enumerate(data_list):
+            by_class[info['label']].append(index)
+        rng = np.random.default_rng(self.labelled_seed)
+        kept = set()
+        for label in sorted(by_class):
+            members = by_class[label]
+            num_kept = max(1, round(self.labelled_ratio * len(members)))
+            kept.update(
+                rng.choice(members, size=num_kept, replace=False).tolist())
+        for index, info in enumerate(data_list):
+            info['labelled'] = index in kept
+            if not info['labelled']:
+                info['label'] = -1
+        print_log(
+            f'labelled_ratio={self.labelled_ratio} (labelled_seed='
+            f'{self.labelled_seed}): {len(kept)} of the {len(data_list)} '
+            f'training clips of {self.ann_file} keep their label, at least '
+            f'one of each of the {len(by_class)} classes; the others train '
+            'without it',
+            logger='current')
 
 
 def _clip_frames(pipeline: Compose) -> Optional[Tuple[int, str]]:
