@@ -115,6 +115,27 @@ def gather_batch(tensor: Tensor) -> Tuple[Tensor, slice]:
     return gathered, slice(start, start + num)
 
 
+def labelled_share(labelled: Tensor) -> Tuple[Tensor, float]:
+    """Every rank's ``labelled`` mask, gathered, and the factor that turns
+    a loss averaged over this rank's labelled clips into its share of the
+    mean over the labelled clips of the whole batch: ``n_r * R / K``, with
+    ``n_r`` labelled clips here, ``K`` in all and R ranks (after DDP's
+    averaging over ranks, the gradient of that mean, as one process holding
+    the whole batch would compute); 0 when no clip is labelled.
+
+    Args:
+        labelled (Tensor): This rank's clips that keep their label.
+
+    Shapes:
+        - labelled: (N_r, ) bool
+        - returns: (sum_r N_r, ) bool, and a float
+    """
+    gathered, _ = gather_batch(labelled.long())
+    total = int(gathered.sum())
+    return gathered.bool(), (int(labelled.sum()) * world_size() /
+                      total if total else 0.0)
+
+
 def batch_norm_names(module: nn.Module) -> List[str]:
     """Names of the BatchNorm layers of ``module`` that are training and
     normalise with one process's batch, so need two clips or more on each

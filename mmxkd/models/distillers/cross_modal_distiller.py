@@ -10,7 +10,7 @@ from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..heads import BaseDistillHead, DistillInputs
-from ..utils import batch_norm_names, to_tokens
+from ..utils import batch_norm_names, labelled_share, to_tokens
 
 
 @MODELS.register_module()
@@ -25,6 +25,14 @@ class CrossModalDistiller(BaseModel):
     ``tensor`` run the student alone (``predict`` also attaches the
     clip-averaged pooled student feature ``pred_feat``, for retrieval); only
     the student is deployed (``tools/model_converters/extract_student.py``).
+
+    Label scarcity: when the samples carry ``labelled`` (a label-scarce
+    :class:`~mmxkd.datasets.AudioVisualDataset`), ``loss_cls_v`` is the
+    student's loss over the labelled clips only (in distributed training,
+    the mean over the whole batch's labelled clips; 0, still attached to the
+    graph, when none is labelled), the unlabelled clips' labels are -1 in
+    :class:`DistillInputs` and its ``labelled`` mask tells the heads which
+    clips keep their label. Without the flag every clip is labelled.
 
     Every head receives the sizes read from the built student (``Dv`` =
     its head's ``in_channels``, ``num_classes``) and from its teacher
@@ -126,7 +134,12 @@ class CrossModalDistiller(BaseModel):
                     f'model.heads.{name} distils the teacher\'s logits, but '
                     f'teacher "{teacher_name}" ({type(teacher).__name__}) '
                     'has no classifier')
-            check()
+            try:
+                check()
+            except ValueError as err:
+                raise ValueError(
+                    f'model.heads.{name} reads the logits of teacher '
+                    f'"{teacher_name}" (uses_teacher_logits): {err}') from err
         return head
 
     def train(self, mode: bool = True) -> 'CrossModalDistiller':
@@ -208,8 +221,8 @@ class CrossModalDistiller(BaseModel):
 
     def student_step(self, inputs: Tensor,
                      data_samples: SampleList) -> Tuple[dict, DistillInputs]:
-        """One student pass: its own losses (``loss_cls`` logged as
-        ``loss_cls_v``, plus a neck's auxiliary losses, as
+        """One student pass: its own losses (``loss_cls`` over the labelled
+        clips, logged as ``loss_cls_v``, plus a neck's auxiliary losses, as
         ``BaseRecognizer.loss``) and the student fields of the heads'
         inputs (teacher fields empty)."""
         feats, head_kwargs = self.student.extract_feat(
@@ -221,11 +234,19 @@ class CrossModalDistiller(BaseModel):
                 'samples: train with one clip per sample (SampleFrames '
                 'num_clips=1)')
         logits = self.student.cls_head(feats, **head_kwargs)
+        flags = None
+        if all('labelled' in s for s in data_samples):
+            flags = torch.as_tensor(
+                [bool(s.labelled) for s in data_samples], device=tokens.device)
         losses = dict(head_kwargs.get('loss_aux', {}))
-        for key, value in self.student.cls_head.loss_by_feat(
-                logits, data_samples).items():
+        for key, value in self.student_loss(logits, data_samples,
+                                            flags).items():
             losses['loss_cls_v' if key == 'loss_cls' else key] = value
+        labelled = flags if flags is not None else torch.ones(
+            len(data_samples), dtype=torch.bool, device=tokens.device)
         labels = torch.stack([s.gt_label.view(-1) for s in data_samples])
+        labels = labels.to(tokens.device).masked_fill(~labelled.view(-1, 1),
+                                                      -1)
         sample_idx = None
         if all('sample_idx' in s for s in data_samples):
             sample_idx = torch.as_tensor(
@@ -238,7 +259,45 @@ class CrossModalDistiller(BaseModel):
             labels=labels.view(-1) if labels.size(1) == 1 else labels,
             teacher_feats={},
             sample_idx=sample_idx,
-            data_samples=data_samples)
+            data_samples=data_samples,
+            labelled=labelled)
+
+    def student_loss(self, logits: Tensor, data_samples: SampleList,
+                     labelled: Optional[Tensor]) -> Dict[str, Tensor]:
+        """The student head's ``loss_by_feat`` over the labelled clips.
+
+        Without flags (``labelled`` None), or when every clip of the whole
+        batch is labelled (the flags are gathered from every rank), the
+        head's losses on the batch. Otherwise its losses on this rank's
+        labelled clips, each loss term scaled to its share of the mean over
+        the whole batch's labelled clips
+        (:func:`~mmxkd.models.utils.labelled_share`), or ``loss_cls = 0 *
+        sum(logits)`` (attached to the graph, so that DDP and backward see
+        every parameter) when this rank has none.
+
+        Args:
+            logits (Tensor): The student's logits.
+            data_samples (list): The batch's data samples.
+            labelled (Tensor, optional): The clips that keep their label,
+                when the samples carry the flag.
+
+        Shapes:
+            logits (N, C); labelled (N, ) bool.
+        """
+        head = self.student.cls_head
+        if labelled is None:
+            return head.loss_by_feat(logits, data_samples)
+        all_labelled, scale = labelled_share(labelled)
+        if bool(all_labelled.all()):
+            return head.loss_by_feat(logits, data_samples)
+        if not bool(labelled.any()):
+            return dict(loss_cls=logits.sum() * 0)
+        kept = [s for s, keep in zip(data_samples, labelled.tolist()) if keep]
+        return {
+            key: value * scale if 'loss' in key else value
+            for key, value in head.loss_by_feat(logits[labelled],
+                                                kept).items()
+        }
 
     @torch.no_grad()
     def run_teachers(

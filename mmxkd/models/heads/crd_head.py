@@ -18,7 +18,8 @@ class CRDHead(BaseDistillHead):
     ``loss_crd``, or leave it out and the distiller sizes the banks from the
     train dataloader's dataset when training starts (``DistillerHook``); a
     checkpoint's banks are loaded at their saved size. The pipeline must pack
-    each clip's ``sample_idx``.
+    each clip's ``sample_idx``. CRD needs no labels: it uses every clip of
+    a label-scarce batch, labelled or not (``inputs.labelled`` is ignored).
 
     Args:
         loss_crd (dict): :class:`CRDLoss`; ``student_dim`` and

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from typing import Dict, Optional
 
+import torch
 from mmaction.utils import SampleList
 from torch import Tensor
 
@@ -19,7 +20,8 @@ class DistillInputs:
         pooled (Tensor): ``v = mean_L(V)``, (N, Dv), the feature the
             student's own classifier sees.
         logits (Tensor): The student's logits, (N, C).
-        labels (Tensor): (N, ) class indices, or (N, C) multi-hot.
+        labels (Tensor): (N, ) class indices, or (N, C) multi-hot; -1 for
+            the clips whose label is withheld (``labelled`` False).
         teacher_feats (dict[str, Tensor]): Each teacher's feature by teacher
             name, (N, Da); constants (computed without gradients).
         teacher_logits (dict[str, Tensor]): Logits of the teachers whose
@@ -27,6 +29,11 @@ class DistillInputs:
         sample_idx (Tensor, optional): (N, ) indices of the clips in the
             training set, when the pipeline packs ``sample_idx``.
         data_samples (list): The batch's data samples.
+        labelled (Tensor, optional): (N, ) bool, the clips that keep their
+            label (a label-scarce training set packs ``labelled``; see
+            :class:`~mmxkd.datasets.AudioVisualDataset`). Defaults to all
+            True. A head that needs labels states what it does with the
+            other clips.
     """
 
     tokens: Tensor
@@ -37,3 +44,10 @@ class DistillInputs:
     teacher_logits: Dict[str, Tensor] = field(default_factory=dict)
     sample_idx: Optional[Tensor] = None
     data_samples: SampleList = field(default_factory=list)
+    labelled: Optional[Tensor] = None
+
+    def __post_init__(self) -> None:
+        if self.labelled is None:
+            self.labelled = torch.ones(
+                self.labels.size(0), dtype=torch.bool,
+                device=self.labels.device)

@@ -13,7 +13,9 @@ from .distill_inputs import DistillInputs
 class FeatureKDHead(BaseDistillHead):
     """Feature distillation of the pooled student feature ``v`` onto the raw
     teacher feature ``a``: FitNets' learned regressor (:class:`FitNetLoss`)
-    and/or plain cosine alignment (:class:`CosineAlignmentLoss`).
+    and/or plain cosine alignment (:class:`CosineAlignmentLoss`). It needs
+    no labels: it uses every clip of a label-scarce batch, labelled or not
+    (``inputs.labelled`` is ignored).
 
     Each loss is called as ``loss(v, a)`` and logged under its key; its
     ``student_dim`` and ``teacher_dim`` default to the head's, and its

@@ -15,7 +15,8 @@ class LogitKDHead(BaseDistillHead):
 
     The teacher needs its classifier (``PrecomputedTeacher(classifier=...)``
     or a ``NetworkTeacher`` with an MMAction2 head); the distiller checks it
-    when it is built.
+    when it is built. It needs no labels: it uses every clip of a
+    label-scarce batch, labelled or not (``inputs.labelled`` is ignored).
 
     Args:
         loss_kd (dict): :class:`KDLoss`. Defaults to ``dict(type='KDLoss')``.

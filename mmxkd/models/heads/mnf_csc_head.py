@@ -1,13 +1,14 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import math
-from typing import Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
-from ..utils import buffers_restored, gather_batch
+from ..utils import buffers_restored, gather_batch, labelled_share
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
 
@@ -45,6 +46,22 @@ class MNFCSCHead(BaseDistillHead):
     target, a deviation that the method study measures); each target's CSC
     term is added to ``loss_csc``.
 
+    Unlabelled clips (a label-scarce training set, ``inputs.labelled``):
+    the gate, the attention, ``loss_gate`` and ``loss_tri`` use every clip
+    (they need no label). The two terms that need labels follow
+    ``unlabelled``:
+
+    - ``'skip'``: CSC is the loss of the labelled clips alone (anchors and
+      positives and the softmax's columns, :class:`CSCLoss`) and
+      ``loss_cls_n`` the cross-entropy over the labelled clips; each is 0
+      (attached to the graph) in a batch without a labelled clip;
+    - ``'teacher'``: an unlabelled clip takes the argmax of the teacher
+      classifier's logits as its label, in CSC's positives and in
+      ``loss_cls_n``, so every clip counts. It needs the teacher's
+      classifier (``uses_teacher_logits``: e.g.
+      ``PrecomputedTeacher(classifier=dict(checkpoint=...))``), also when
+      every clip is labelled.
+
     Any term set to None is dropped (an ablation): ``loss_csc=None`` is MNF
     without CSC, ``loss_tri=None`` MNF + CSC without the triplet.
 
@@ -66,11 +83,14 @@ class MNFCSCHead(BaseDistillHead):
         csc_targets (Sequence[str]): MNF outputs that CSC contrasts ``v``
             with, of ``'calibrated'`` and ``'filtered_teacher'``.
             Defaults to ``('calibrated',)``.
+        unlabelled (str): What the label terms do with unlabelled clips:
+            ``'skip'`` or ``'teacher'`` (see above). Defaults to ``'skip'``.
         **kwargs: :class:`BaseDistillHead` arguments (``teacher``, sizes).
 
     Shapes:
         teacher feature (N, Da); tokens (N, L, Dv) with L >= 2; labels (N, )
-        or multi-hot (N, C).
+        or multi-hot (N, C), (N, ) when some clip is unlabelled; labelled
+        (N, ) bool.
     """
 
     def __init__(self,
@@ -82,8 +102,11 @@ class MNFCSCHead(BaseDistillHead):
                  loss_tri: Optional[dict] = dict(
                      type='CrossModalTripletLoss'),
                  csc_targets: Sequence[str] = ('calibrated', ),
+                 unlabelled: str = 'skip',
                  **kwargs) -> None:
         super().__init__(**kwargs)
+        self.unlabelled = check_unlabelled('MNFCSCHead', unlabelled)
+        self.uses_teacher_logits = unlabelled == 'teacher'
         unknown = set(csc_targets) - {'calibrated', 'filtered_teacher'}
         if not csc_targets or unknown:
             raise ValueError(
@@ -106,14 +129,15 @@ class MNFCSCHead(BaseDistillHead):
 
     def forward(self, inputs: DistillInputs) -> Dict[str, Tensor]:
         a = inputs.teacher_feats[self.teacher]
-        V, v, y = inputs.tokens, inputs.pooled, inputs.labels
+        V, v = inputs.tokens, inputs.pooled
+        y, labelled = head_labels(inputs, self.teacher, self.unlabelled)
         losses: Dict[str, Tensor] = {}
         mnf = None
         if self.loss_csc is not None:
             mnf = self.mnf(a, V)
             cos = cosine_matrix(v, mnf['filtered_teacher'])
             losses['loss_csc'] = sum(
-                self.loss_csc(v, mnf[target], y, cos)
+                self.loss_csc(v, mnf[target], y, cos, labelled)
                 for target in self.csc_targets)
             losses.update(tau_stats(self.loss_csc.temperature(cos), v))
         if self.loss_cls_n is not None or self.loss_tri is not None:
@@ -124,7 +148,8 @@ class MNFCSCHead(BaseDistillHead):
                 with buffers_restored(self.mnf):
                     mnf_const = self.mnf(a, V.detach())
             if self.loss_cls_n is not None:
-                losses['loss_cls_n'] = self.loss_cls_n(mnf_const['logits'], y)
+                losses['loss_cls_n'] = labelled_loss(
+                    self.loss_cls_n, mnf_const['logits'], y, labelled)
             if self.loss_tri is not None:
                 losses['loss_tri'] = self.loss_tri(
                     v_const, mnf_const['filtered_teacher'],
@@ -135,6 +160,58 @@ class MNFCSCHead(BaseDistillHead):
         if mnf is not None:
             losses.update(mnf_stats(mnf))
         return losses
+
+
+UNLABELLED_MODES = ('skip', 'teacher')
+
+
+def check_unlabelled(head: str, unlabelled: str) -> str:
+    """``unlabelled``, or a ValueError naming the head's option."""
+    if unlabelled not in UNLABELLED_MODES:
+        raise ValueError(f'{head}: unlabelled must be one of '
+                         f'{UNLABELLED_MODES}, got {unlabelled!r}')
+    return unlabelled
+
+
+def head_labels(inputs: DistillInputs, teacher: str,
+                unlabelled: str) -> Tuple[Tensor, Optional[Tensor]]:
+    """The labels a label term uses, and the clips it counts.
+
+    ``'skip'``: the batch's labels and its ``labelled`` mask. ``'teacher'``:
+    the labels with each unlabelled clip's replaced by the argmax of
+    ``teacher``'s logits, and None (every clip counts).
+
+    Shapes:
+        labels (N, ) or (N, C) (then every clip must be labelled, or
+        ``'skip'``); mask (N, ) bool.
+    """
+    if unlabelled == 'skip':
+        return inputs.labels, inputs.labelled
+    if bool(inputs.labelled.all()):
+        return inputs.labels, None
+    pseudo = inputs.teacher_logits[teacher].argmax(dim=1)
+    return torch.where(inputs.labelled, inputs.labels, pseudo), None
+
+
+def labelled_loss(loss: nn.Module, logits: Tensor, labels: Tensor,
+                  labelled: Optional[Tensor]) -> Tensor:
+    """``loss(logits, labels)`` over the labelled clips: on every clip
+    without a mask or when every clip of the whole batch is labelled,
+    else on this rank's labelled clips scaled to its share of the mean
+    over the whole batch's (:func:`~mmxkd.models.utils.labelled_share`),
+    and ``0 * sum(logits)`` (attached to the graph) on a rank without any.
+
+    Shapes:
+        logits (N, C); labels (N, ); labelled (N, ) bool or None.
+    """
+    if labelled is None:
+        return loss(logits, labels)
+    all_labelled, scale = labelled_share(labelled)
+    if bool(all_labelled.all()):
+        return loss(logits, labels)
+    if not bool(labelled.any()):
+        return logits.sum() * 0
+    return loss(logits[labelled], labels[labelled]) * scale
 
 
 def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
-from ..utils import gather_batch
+from ..utils import gather_batch, labelled_share
 
 
 @MODELS.register_module()
@@ -31,6 +31,12 @@ class CSCLoss(nn.Module):
     With DDP's gradient averaging this is the loss and gradient of one
     process holding the whole batch (:func:`mmxkd.models.utils.gather_batch`).
 
+    With a ``labelled`` mask, CSC skips the unlabelled clips: it is the loss
+    of the labelled clips alone (the anchors ``i`` and the columns ``j``
+    both run over the labelled clips of the whole batch), 0 (attached to
+    the graph) when no clip of the whole batch is labelled. Where every
+    clip is labelled it equals the loss without a mask.
+
     Args:
         threshold (float): The base temperature ``t``. Defaults to 0.07.
         adaptive_temperature (bool): Per-pair temperature from the
@@ -45,6 +51,7 @@ class CSCLoss(nn.Module):
         - teacher_student_cos: (N, B), ``cos(v_i, a_hat_j)`` of this rank's
           ``v`` against the gathered ``a_hat``; required when
           ``adaptive_temperature``, ignored otherwise.
+        - labelled: (N, ) bool, the clips whose label counts; optional.
         - output: a scalar, the mean over this rank's anchors.
     """
 
@@ -63,7 +70,8 @@ class CSCLoss(nn.Module):
                 student_feat: Tensor,
                 calibrated_feat: Tensor,
                 labels: Tensor,
-                teacher_student_cos: Optional[Tensor] = None) -> Tensor:
+                teacher_student_cos: Optional[Tensor] = None,
+                labelled: Optional[Tensor] = None) -> Tensor:
         num = student_feat.size(0)
         if calibrated_feat.shape != student_feat.shape:
             raise ValueError('student_feat and calibrated_feat must have the '
@@ -81,11 +89,27 @@ class CSCLoss(nn.Module):
                 'adaptive_temperature needs teacher_student_cos of shape '
                 f'({num}, {total}), got '
                 f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
-        temperature = self.temperature(teacher_student_cos)
-        log_prob = F.log_softmax(similarity / temperature, dim=1)
-        positives = self.positive_weights(all_labels)[rows].to(log_prob.dtype)
+        logits = similarity / self.temperature(teacher_student_cos)
+        positives = self.positive_weights(all_labels)[rows]
+        scale = None
+        if labelled is not None:
+            all_labelled, scale = labelled_share(labelled)
+            if bool(all_labelled.all()):
+                scale = None
+            elif not bool(all_labelled.any()):
+                return self.loss_weight * logits.sum() * 0
+            else:
+                logits = logits[labelled][:, all_labelled]
+                positives = positives[labelled][:, all_labelled]
+        log_prob = F.log_softmax(logits, dim=1)
+        positives = positives.to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
-        return self.loss_weight * loss.mean()
+        if scale is None:
+            return self.loss_weight * loss.mean()
+        # the mean over the whole batch's labelled anchors (see
+        # labelled_share); 0 on a rank without any
+        return self.loss_weight * loss.sum() * (scale / max(
+            int(labelled.sum()), 1))
 
     def temperature(self,
                     teacher_student_cos: Optional[Tensor]) -> Union[Tensor,
