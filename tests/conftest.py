@@ -112,11 +112,15 @@ def trained_teacher(synthetic_data, tmp_path_factory) -> str:
 
 @pytest.fixture(scope='session')
 def trained_distiller(synthetic_data, tmp_path_factory) -> str:
-    """Work dir of a one-epoch MNF + CSC run on the synthetic data."""
+    """Work dir of a one-epoch MNF + CSC run on the synthetic data. Its
+    ``MNFHealthHook`` (``custom_hooks.4`` of default_runtime.py) counts any
+    gate value within 0.5 of 0.5 as idle, so that the run's log must hold
+    its warning (tests/engine/test_mnf_health_hook.py)."""
     work_dir = str(tmp_path_factory.mktemp('distill_run'))
     run_tool([
         sys.executable, 'tools/train.py', DISTILL_CFG, '--work-dir', work_dir,
-        '--cfg-options', 'train_cfg.max_epochs=1'
+        '--cfg-options', 'train_cfg.max_epochs=1',
+        'custom_hooks.4.gate_band=0.5'
     ] + data_options(synthetic_data))
     return work_dir
 

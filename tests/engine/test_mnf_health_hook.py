@@ -1,5 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
+import glob
 import logging
+import os.path as osp
 from types import SimpleNamespace
 
 import torch
@@ -66,3 +68,16 @@ def test_band_is_configurable_and_epochs_are_separate():
 def test_runs_without_mnf_statistics_are_not_checked():
     assert run_epoch(MNFHealthHook(), [dict(loss_cls_v=torch.tensor(1.))]) \
         == []
+
+
+def test_training_logs_the_statistics_and_the_warning(trained_distiller):
+    """Through tools/train.py (the conftest run, with a band that every gate
+    value falls into): the head's gate range is logged and the hook warns
+    after the epoch."""
+    logs = glob.glob(osp.join(trained_distiller, '*', '*.log'))
+    assert logs
+    with open(logs[0]) as f:
+        text = f.read()
+    assert 'mnf_gate_min' in text and 'mnf_gate_max' in text
+    assert 'WARNING - MNFHealthHook: in epoch 1 every gate value stayed in' \
+        in text
