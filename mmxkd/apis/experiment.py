@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from glob import glob
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
 from mmengine.config import Config, DictAction
 
 from mmxkd.fileio import save_json
@@ -196,6 +197,36 @@ def read_val_curve(run_dir: str,
                 if key in entry:
                     curve[entry['step']] = entry[key]
     return sorted(curve.items())
+
+
+def read_train_curve(run_dir: str, key: str) -> List[Tuple[int, float]]:
+    """One logged training statistic over a run, as its mean per epoch.
+
+    Args:
+        run_dir: The training's work dir, with MMEngine's
+            ``<ts>/vis_data/scalars.json`` of each (resumed) training.
+        key: The statistic, e.g. a loss term or ``mnf_gate_std``.
+
+    Returns:
+        (epoch, mean over the epoch's logged iterations) by epoch; an epoch
+        that a resumed training ran again takes the newer training's
+        values only.
+    """
+    epochs: Dict[int, Tuple[str, List[float]]] = {}
+    for log in sorted(glob(osp.join(run_dir, '*', 'vis_data',
+                                    'scalars.json'))):
+        with open(log) as f:
+            for line in f:
+                entry = json.loads(line)
+                if key not in entry or 'iter' not in entry:
+                    continue
+                part, values = epochs.get(entry['epoch'], (log, []))
+                if part != log:  # a later training ran this epoch again
+                    values = []
+                values.append(float(entry[key]))
+                epochs[entry['epoch']] = (log, values)
+    return [(epoch, float(np.mean(values)))
+            for epoch, (_, values) in sorted(epochs.items())]
 
 
 def log_tail(log_file: str, lines: int = LOG_TAIL_LINES) -> str:
