@@ -33,16 +33,22 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope='module')
-def teacher_checkpoint(tmp_path_factory) -> str:
-    """A stand-in for the audio teacher's checkpoint (its classifier)."""
-    path = str(tmp_path_factory.mktemp('teacher') / 'teacher.pth')
+def save_teacher_checkpoint(folder, num_classes: int) -> str:
+    """A stand-in for an audio teacher's checkpoint: its 512-d classifier
+    of ``num_classes``, which logit KD reads."""
+    path = str(folder / 'teacher.pth')
     torch.save(
         dict(state_dict={
-            'cls_head.fc_cls.weight': torch.randn(4, 512),
-            'cls_head.fc_cls.bias': torch.zeros(4)
+            'cls_head.fc_cls.weight': torch.randn(num_classes, 512),
+            'cls_head.fc_cls.bias': torch.zeros(num_classes)
         }), path)
     return path
+
+
+@pytest.fixture(scope='module')
+def teacher_checkpoint(tmp_path_factory) -> str:
+    """The 4-way command teacher's stand-in."""
+    return save_teacher_checkpoint(tmp_path_factory.mktemp('teacher'), 4)
 
 
 def build(config: str, **options) -> tuple:

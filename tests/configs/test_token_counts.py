@@ -15,7 +15,8 @@ from mmxkd.models.utils import to_tokens
 from mmxkd.registry import MODELS
 from ..conftest import ROOT
 from .test_comparison_configs import (build, check_sizes_and_learning_rates,
-                                      check_step, make_batch)
+                                      check_step, make_batch,
+                                      save_teacher_checkpoint)
 
 TOKENS = 'r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 STUDENT = osp.join(ROOT, 'configs/student_only', f'student_{TOKENS}')
@@ -72,15 +73,8 @@ def test_the_all_words_comparison_has_every_method():
 
 @pytest.fixture(scope='module')
 def teacher_checkpoint(tmp_path_factory) -> str:
-    """A stand-in for the 51-way audio teacher's checkpoint (its
-    classifier, which logit KD reads)."""
-    path = str(tmp_path_factory.mktemp('teacher') / 'teacher.pth')
-    torch.save(
-        dict(state_dict={
-            'cls_head.fc_cls.weight': torch.randn(51, 512),
-            'cls_head.fc_cls.bias': torch.zeros(51)
-        }), path)
-    return path
+    """The 51-way all-words teacher's stand-in."""
+    return save_teacher_checkpoint(tmp_path_factory.mktemp('teacher'), 51)
 
 
 @pytest.mark.parametrize('config', WORD_ALL, ids=osp.basename)
