@@ -132,8 +132,23 @@ def labelled_share(labelled: Tensor) -> Tuple[Tensor, float]:
     """
     gathered, _ = gather_batch(labelled.long())
     total = int(gathered.sum())
-    return gathered.bool(), (int(labelled.sum()) * world_size() /
-                      total if total else 0.0)
+    scale = int(labelled.sum()) * world_size() / total if total else 0.0
+    return gathered.bool(), scale
+
+
+def labelled_scale(labelled: Optional[Tensor]) -> Optional[float]:
+    """How a loss over this rank's labelled clips enters the mean over the
+    whole batch's: None when there is no mask or every clip of the whole
+    batch is labelled (use the loss over the batch as it is), else
+    :func:`labelled_share`'s factor.
+
+    Shapes:
+        labelled: (N_r, ) bool, or None
+    """
+    if labelled is None:
+        return None
+    all_labelled, scale = labelled_share(labelled)
+    return None if bool(all_labelled.all()) else scale
 
 
 def batch_norm_names(module: nn.Module) -> List[str]:

@@ -10,7 +10,7 @@ from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..heads import BaseDistillHead, DistillInputs
-from ..utils import batch_norm_names, labelled_share, to_tokens
+from ..utils import batch_norm_names, labelled_scale, to_tokens
 
 
 @MODELS.register_module()
@@ -285,10 +285,8 @@ class CrossModalDistiller(BaseModel):
             logits (N, C); labelled (N, ) bool.
         """
         head = self.student.cls_head
-        if labelled is None:
-            return head.loss_by_feat(logits, data_samples)
-        all_labelled, scale = labelled_share(labelled)
-        if bool(all_labelled.all()):
+        scale = labelled_scale(labelled)
+        if scale is None:
             return head.loss_by_feat(logits, data_samples)
         if not bool(labelled.any()):
             return dict(loss_cls=logits.sum() * 0)

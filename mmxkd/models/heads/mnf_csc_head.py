@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
-from ..utils import buffers_restored, gather_batch, labelled_share
+from ..utils import buffers_restored, gather_batch, labelled_scale
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
 
@@ -204,10 +204,8 @@ def labelled_loss(loss: nn.Module, logits: Tensor, labels: Tensor,
     Shapes:
         logits (N, C); labels (N, ); labelled (N, ) bool or None.
     """
-    if labelled is None:
-        return loss(logits, labels)
-    all_labelled, scale = labelled_share(labelled)
-    if bool(all_labelled.all()):
+    scale = labelled_scale(labelled)
+    if scale is None:
         return loss(logits, labels)
     if not bool(labelled.any()):
         return logits.sum() * 0
