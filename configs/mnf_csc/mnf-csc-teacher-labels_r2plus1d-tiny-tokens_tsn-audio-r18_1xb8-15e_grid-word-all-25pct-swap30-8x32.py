@@ -1,6 +1,6 @@
 # ./mnf-csc-teacher-labels_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py
-# with irrelevant sound: 30 % of the training clips (chosen per run by its
-# seed) carry the sound and teacher feature of a clip of another word
+# with irrelevant sound: 30 % of the training clips (the same ones in every
+# run: swap_sound_seed 0) carry the sound and teacher feature of a clip of another word
 # (swap_sound_ratio), so the teacher's label and feature are wrong for
 # them. The student alone is unaffected (it reads no sound): its row of the
 # clean comparison is this one's baseline.
