@@ -93,3 +93,44 @@ def test_all_words_configs_train_a_step(config, teacher_checkpoint):
     batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 7, 7, 50])
     check_step(model, optim_wrapper, batch,
                'mnf-csc' if method.startswith('mnf-csc') else method)
+
+
+SCARCE = sorted(
+    glob.glob(osp.join(ROOT, 'configs/*/*_grid-word-all-25pct*-8x32.py')))
+
+
+def test_the_label_scarce_comparison_has_its_rows():
+    rows = {osp.basename(c).split('_')[0] for c in SCARCE}
+    assert rows == {
+        'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1',
+        'mnf-csc-teacher-labels', 'kd'
+    }
+
+
+@pytest.mark.parametrize('config', SCARCE, ids=osp.basename)
+def test_label_scarce_configs_train_a_step(config, teacher_checkpoint):
+    """Every label-scarce leaf keeps 25 % of the labels (set once, in the
+    student's leaf) and takes a step on a batch whose unlabelled clips
+    carry label -1 and ``labelled=False``, as AudioVisualDataset gives
+    them; the teacher-labels variant labels those with the teacher."""
+    method = osp.basename(config).split('_')[0]
+    cfg, model, optim_wrapper = build(
+        config, **{'model.teacher.classifier.checkpoint': teacher_checkpoint}
+        if method != 'student' else {})
+    dataset = cfg.train_dataloader.dataset
+    assert dataset.labelled_ratio == 0.25
+    assert dataset.get('swap_sound_ratio', 0.0) == (
+        0.3 if 'swap30' in config else 0.0)
+    heads = cfg.model.get('heads') or {}
+    if method.startswith('mnf-csc'):
+        head = heads['mnf_csc']
+        assert head.get('unlabelled', 'skip') == (
+            'teacher' if method == 'mnf-csc-teacher-labels' else 'skip')
+        assert head.loss_csc.loss_weight == (
+            1.0 if method == 'mnf-csc-faithful' else 0.1)
+    batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 7, -1, -1])
+    for sample, labelled in zip(batch['data_samples'],
+                                (True, True, False, False)):
+        sample.set_field(labelled, 'labelled')
+    check_step(model, optim_wrapper, batch,
+               'mnf-csc' if method.startswith('mnf-csc') else method)
