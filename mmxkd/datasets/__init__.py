@@ -2,6 +2,7 @@
 import mmaction.datasets  # noqa: F401  (fills the parent registry)
 
 from .audio_visual_dataset import AudioVisualDataset, SampleLoadError
+from .samplers import ClassBalancedSampler
 from .transforms import *  # noqa: F401,F403
 
-__all__ = ['AudioVisualDataset', 'SampleLoadError']
+__all__ = ['AudioVisualDataset', 'ClassBalancedSampler', 'SampleLoadError']

@@ -14,9 +14,9 @@ Two designs of the frames (``--design``):
 * ``full-frame`` (default): the square moves over the whole frame.
 * ``scenes``: the frame is a 2x2 grid of quadrants. The class's square,
   tinted (red against green and blue, :data:`EVENT_TINT`: a change of
-  colour, not of brightness), moves in one quadrant, drawn per clip; each of the other three quadrants holds a
-  grey square (all channels alike) moving in a random direction, which
-  carries no class. So the class is in a quarter of the frame, and a model
+  colour, not of brightness), moves in one quadrant, drawn per clip; each
+  of the other three quadrants holds a grey square (all channels alike)
+  moving in a random direction, which carries no class. So the class is in a quarter of the frame, and a model
   must find the tinted square among moving ones: the video evidence sits in
   some tokens of a student's last stage, for the MNF's attention to select.
 
