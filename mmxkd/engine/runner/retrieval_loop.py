@@ -11,6 +11,11 @@ from torch.utils.data import DataLoader
 
 from mmxkd.registry import LOOPS
 
+# AudioVisualDataset options that the gallery (a train split read as a test
+# split) drops
+TRAINING_ONLY = ('labelled_ratio', 'labelled_seed', 'swap_sound_ratio',
+                 'swap_sound_seed')
+
 
 class _GalleryPassMixin:
     """Runs a gallery split through the model for the metrics that have
@@ -52,7 +57,10 @@ class _GalleryPassMixin:
 
     def _default_gallery_cfg(self) -> dict:
         """The runner's ``train_dataloader`` config with the evaluated
-        dataset's pipeline, ``test_mode=True`` and an unshuffled sampler."""
+        dataset's pipeline, ``test_mode=True`` and an unshuffled sampler,
+        without the options that only shape training: the gallery keeps
+        every clip's label (``labelled_ratio``) and needs no sound
+        (``swap_sound_ratio``)."""
         train_cfg = self.runner.cfg.get('train_dataloader')
         if not train_cfg or 'pipeline' not in train_cfg.get('dataset', {}):
             raise ValueError(
@@ -67,6 +75,8 @@ class _GalleryPassMixin:
                 f'{type(self.dataloader.dataset).__name__} has no pipeline '
                 'to load the default gallery with; give gallery_dataloader')
         cfg = copy.deepcopy(train_cfg)
+        for key in TRAINING_ONLY:
+            cfg['dataset'].pop(key, None)
         cfg['dataset'].update(
             pipeline=list(pipeline.transforms), test_mode=True)
         cfg.update(
