@@ -13,12 +13,13 @@ Two designs of the frames (``--design``):
 
 * ``full-frame`` (default): the square moves over the whole frame.
 * ``scenes``: the frame is a 2x2 grid of quadrants. The class's square,
-  tinted (red against green and blue, :data:`EVENT_TINT`: a change of
-  colour, not of brightness), moves in one quadrant, drawn per clip; each
-  of the other three quadrants holds a grey square (all channels alike)
-  moving in a random direction, which carries no class. So the class is in a quarter of the frame, and a model
-  must find the tinted square among moving ones: the video evidence sits in
-  some tokens of a student's last stage, for the MNF's attention to select.
+  tinted (red against green and blue, :data:`EVENT_TINT`), moves in one
+  quadrant, drawn per clip; each of the other three quadrants holds a grey
+  square (all channels alike, :data:`DISTRACTOR_TINT`) moving in a random
+  direction, which carries no class. So the class is in a quarter of the
+  frame, and a model must find the tinted square among moving ones: the
+  video evidence sits in some tokens of a student's last stage, for the
+  MNF's attention to select.
 
 Layout written under OUT_DIR::
 
@@ -51,7 +52,7 @@ SAMPLE_RATE = 16000
 DESIGNS = ('full-frame', 'scenes')
 # scenes: the class square's tint (per RGB channel, times the contrast) and
 # the distractors' (grey)
-EVENT_TINT = (1.0, -0.5, -0.5)
+EVENT_TINT = (1.0, -1.0, -1.0)
 DISTRACTOR_TINT = (1.0, 1.0, 1.0)
 
 
@@ -196,7 +197,7 @@ def render_scene(label: int, frames: int, size: int, contrast: float,
     background = rng.uniform(90, 150)
     video = rng.normal(background, 30, size=(frames, size, size, 3))
     half = size // 2
-    side = max(half // 4, 2)
+    side = max(half // 3, 2)
     event = int(rng.integers(4))
     for quadrant in range(4):
         if quadrant == event:
