@@ -107,6 +107,28 @@ def test_the_label_scarce_comparison_has_its_rows():
     }
 
 
+PAIRS = sorted(
+    glob.glob(osp.join(ROOT, 'configs/*/*_grid-word-all-pairs-8x32.py')))
+
+
+@pytest.mark.parametrize('config', PAIRS, ids=osp.basename)
+def test_pairs_configs_sample_pairs_and_train_a_step(config):
+    """The same-word-pair leaves: the sampler's batch is the loader's, in
+    pairs; the partners variant leaves each clip's own z out of CSC."""
+    cfg, model, optim_wrapper = build(config)
+    loader = cfg.train_dataloader
+    assert loader.sampler == dict(
+        type='ClassBalancedSampler', batch_size=loader.batch_size,
+        clips_per_class=2)
+    method = osp.basename(config).split('_')[0]
+    if method.startswith('mnf-csc'):
+        assert cfg.model.heads.mnf_csc.loss_csc.get('own_clip', 'positive') \
+            == ('excluded' if method == 'mnf-csc-partners' else 'positive')
+    batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 0, 7, 7])
+    check_step(model, optim_wrapper, batch,
+               'mnf-csc' if method.startswith('mnf-csc') else method)
+
+
 @pytest.mark.parametrize('config', SCARCE, ids=osp.basename)
 def test_label_scarce_configs_train_a_step(config, teacher_checkpoint):
     """Every label-scarce leaf keeps 25 % of the labels (set once, in the

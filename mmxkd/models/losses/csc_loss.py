@@ -1,12 +1,15 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 from typing import Optional, Union
 
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..utils import gather_batch, labelled_share
+
+OWN_CLIP = ('positive', 'excluded')
 
 
 @MODELS.register_module()
@@ -31,6 +34,17 @@ class CSCLoss(nn.Module):
     With DDP's gradient averaging this is the loss and gradient of one
     process holding the whole batch (:func:`mmxkd.models.utils.gather_batch`).
 
+    ``own_clip`` says what the anchor's own calibrated feature ``z_i`` is:
+    ``'positive'`` (the reference: the diagonal always counts) or
+    ``'excluded'`` (our deviation: neither a positive nor in the softmax,
+    as supervised contrastive learning leaves out the anchor itself). With
+    the diagonal as a positive and few same-class clips in a batch (8 clips
+    of 51 classes), CSC is solved by matching ``v_i`` to ``z_i``, a function
+    of the same clip's tokens, without the labels; excluded, only other
+    clips of the class pull, and an anchor without one is left out of the
+    mean (use batches of same-class groups:
+    :class:`~mmxkd.datasets.ClassBalancedSampler`).
+
     With a ``labelled`` mask, CSC skips the unlabelled clips: it is the loss
     of the labelled clips alone (the anchors ``i`` and the columns ``j``
     both run over the labelled clips of the whole batch), 0 (attached to
@@ -42,6 +56,8 @@ class CSCLoss(nn.Module):
         adaptive_temperature (bool): Per-pair temperature from the
             teacher-student cosine. Defaults to True.
         loss_weight (float): Weight of the loss. Defaults to 1.0.
+        own_clip (str): ``'positive'`` or ``'excluded'`` (see above).
+            Defaults to ``'positive'``.
 
     Shapes (N clips on this rank, B in the whole batch; B = N in one
     process):
@@ -58,10 +74,15 @@ class CSCLoss(nn.Module):
     def __init__(self,
                  threshold: float = 0.07,
                  adaptive_temperature: bool = True,
-                 loss_weight: float = 1.0) -> None:
+                 loss_weight: float = 1.0,
+                 own_clip: str = 'positive') -> None:
         super().__init__()
         if threshold <= 0:
             raise ValueError(f'threshold must be > 0, got {threshold}')
+        if own_clip not in OWN_CLIP:
+            raise ValueError(
+                f'CSCLoss: own_clip must be one of {OWN_CLIP}, got {own_clip!r}')
+        self.own_clip = own_clip
         self.threshold = threshold
         self.adaptive_temperature = adaptive_temperature
         self.loss_weight = loss_weight
@@ -91,25 +112,44 @@ class CSCLoss(nn.Module):
                 f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
         logits = similarity / self.temperature(teacher_student_cos)
         positives = self.positive_weights(all_labels)[rows]
-        scale = None
+        own = torch.zeros_like(positives, dtype=torch.bool)
+        own[:, rows] = torch.eye(num, dtype=torch.bool, device=own.device)
+        anchors = None  # this rank's anchors that count; None: every one
         if labelled is not None:
-            all_labelled, scale = labelled_share(labelled)
-            if bool(all_labelled.all()):
-                scale = None
-            elif not bool(all_labelled.any()):
+            all_labelled, _ = labelled_share(labelled)
+            if not bool(all_labelled.any()):
                 return self.loss_weight * logits.sum() * 0
-            else:
+            if not bool(all_labelled.all()):
                 logits = logits[labelled][:, all_labelled]
                 positives = positives[labelled][:, all_labelled]
+                own = own[labelled][:, all_labelled]
+                anchors = labelled
+        if self.own_clip == 'excluded':
+            logits = logits.masked_fill(own, float('-inf'))
+            positives = positives.masked_fill(own, 0)
+            with_partner = positives.sum(1) > 0
+            if anchors is None:
+                anchors = with_partner
+            else:
+                anchors = anchors.clone()
+                anchors[anchors.clone()] = with_partner
+            positives = positives[with_partner]
+            logits = logits[with_partner]
+            own = own[with_partner]
         log_prob = F.log_softmax(logits, dim=1)
+        if self.own_clip == 'excluded':  # -inf there, times 0
+            log_prob = log_prob.masked_fill(own, 0)
         positives = positives.to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
-        if scale is None:
+        if anchors is None:
             return self.loss_weight * loss.mean()
-        # the mean over the whole batch's labelled anchors (see
+        # the mean over the whole batch's counted anchors (see
         # labelled_share); 0 on a rank without any
+        _, scale = labelled_share(anchors)
+        if scale == 0:
+            return self.loss_weight * logits.sum() * 0
         return self.loss_weight * loss.sum() * (scale / max(
-            int(labelled.sum()), 1))
+            int(anchors.sum()), 1))
 
     def temperature(self,
                     teacher_student_cos: Optional[Tensor]) -> Union[Tensor,

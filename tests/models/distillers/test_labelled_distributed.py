@@ -2,7 +2,9 @@
 """Label-scarce batches in distributed training: 2 CPU processes (gloo) of
 4 clips, with different numbers of labelled clips per rank (none on one),
 train as 1 process of 8 in float64: ``loss_cls_v``, CSC and the MNF
-classifier's CE are means over the whole batch's labelled clips."""
+classifier's CE are means over the whole batch's labelled clips; with
+``CSCLoss(own_clip='excluded')`` CSC is the mean over the anchors with a
+partner anywhere in the whole batch."""
 import os.path as osp
 from typing import Dict, Tuple
 
@@ -16,15 +18,24 @@ from ..heads._build import build_distiller
 from .test_distributed_equals_single import LABELS_8, WORLD, _free_port
 
 HEADS = dict(mnf_csc=dict(type='MNFCSCHead'))
+# CSC without the own clip as a positive: an anchor without a (labelled)
+# partner of its class in the whole batch is left out of the mean
+EXCLUDED = dict(
+    mnf_csc=dict(
+        type='MNFCSCHead',
+        loss_csc=dict(type='CSCLoss', own_clip='excluded')))
 # interleaved over the ranks: 3 and 1 labelled clips, then 4 and 0
-FLAGS = dict(
-    uneven=(True, False, True, False, True, True, False, False),
-    one_rank_empty=(True, False) * 4)
+UNEVEN = (True, False, True, False, True, True, False, False)
+CASES = dict(
+    uneven=(HEADS, UNEVEN),
+    one_rank_empty=(HEADS, (True, False) * 4),
+    own_clip_excluded=(EXCLUDED, (True, ) * 8),
+    own_clip_excluded_uneven=(EXCLUDED, UNEVEN))
 
 
-def _step(flags: tuple, rows: slice) -> Tuple[Dict, Dict]:
+def _step(heads: dict, flags: tuple, rows: slice) -> Tuple[Dict, Dict]:
     """Loss terms and gradients of one step on clips ``rows`` of 8."""
-    model = build_distiller(HEADS).double()
+    model = build_distiller(heads).double()
     for module in model.student.modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm):
             module.eval()
@@ -47,8 +58,8 @@ def _worker(rank: int, port: int, out_dir: str) -> None:
         'gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank,
         world_size=WORLD)
     results = {}
-    for key, flags in FLAGS.items():
-        terms, grads = _step(flags, slice(rank, None, WORLD))
+    for key, (heads, flags) in CASES.items():
+        terms, grads = _step(heads, flags, slice(rank, None, WORLD))
         for tensor in list(terms.values()) + list(grads.values()):
             dist.all_reduce(tensor)  # DDP's averaging, and the terms' mean
             tensor /= WORLD
@@ -60,8 +71,8 @@ def _worker(rank: int, port: int, out_dir: str) -> None:
 def test_two_label_scarce_ranks_equal_one_process(tmp_path):
     mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD)
     ranks = torch.load(tmp_path / 'rank0.pth', weights_only=False)
-    for key, flags in FLAGS.items():
-        terms, grads = _step(flags, slice(0, 8))
+    for key, (heads, flags) in CASES.items():
+        terms, grads = _step(heads, flags, slice(0, 8))
         assert {'loss_cls_v', 'loss_csc', 'loss_cls_n'} <= set(terms)
         for name, value in terms.items():
             torch.testing.assert_close(

@@ -18,8 +18,10 @@ from mmxkd.registry import MODELS
 mmxkd.register_all_modules()
 
 
-def reference_csc(v, z, labels, t, cos=None):
-    """Plain-Python CSC loss (float64, explicit loops over i, j)."""
+def reference_csc(v, z, labels, t, cos=None, own_clip='positive'):
+    """Plain-Python CSC loss (float64, explicit loops over i, j); with
+    ``own_clip='excluded'`` j runs over the other clips and the mean over
+    the anchors with a same-class partner."""
     v = np.asarray(v, dtype=np.float64)
     z = np.asarray(z, dtype=np.float64)
     labels = list(np.asarray(labels).tolist())
@@ -31,10 +33,15 @@ def reference_csc(v, z, labels, t, cos=None):
 
     vn = [unit(v[i]) for i in range(n)]
     zn = [unit(z[j]) for j in range(n)]
-    total = 0.0
+    others = own_clip == 'excluded'
+    total, anchors = 0.0, 0
     for i in range(n):
+        columns = [j for j in range(n) if not (others and j == i)]
+        if not any(labels[i] == labels[j] for j in columns):
+            continue
+        anchors += 1
         logits = []
-        for j in range(n):
+        for j in columns:
             c_ij = sum(a * b for a, b in zip(vn[i], zn[j]))
             if cos is None:
                 tau = t
@@ -44,12 +51,12 @@ def reference_csc(v, z, labels, t, cos=None):
         top = max(logits)
         log_norm = top + math.log(sum(math.exp(x - top) for x in logits))
         num, count = 0.0, 0
-        for j in range(n):
+        for k, j in enumerate(columns):
             if labels[i] == labels[j]:
-                num += -(logits[j] - log_norm)
+                num += -(logits[k] - log_norm)
                 count += 1
         total += num / count
-    return total / n
+    return total / anchors
 
 
 def make_batch(n=6, d=5, seed=0, dtype=torch.float32):
@@ -252,3 +259,35 @@ def test_multi_hot_positives_are_jaccard_overlaps():
     torch.testing.assert_close(
         CSCLoss.positive_weights(one_hot),
         CSCLoss.positive_weights(torch.tensor([0, 2, 0])))
+
+
+@pytest.mark.parametrize('labels', [
+    [0, 1, 0, 1, 2, 2],  # every anchor has a partner
+    [0, 1, 0, 3, 2, 2],  # clips 1 and 3 have none: left out of the mean
+])
+@pytest.mark.parametrize('adaptive', [False, True])
+def test_own_clip_excluded_matches_reference(labels, adaptive):
+    v, z, cos = make_batch(seed=4)
+    loss = build(threshold=0.2, adaptive_temperature=adaptive,
+                 own_clip='excluded')
+    expected = reference_csc(v.numpy(), z.numpy(), labels, 0.2,
+                             cos.numpy() if adaptive else None, 'excluded')
+    check(loss(v, z, torch.tensor(labels), cos), expected)
+    # the own clip as a positive is the reference's loss, a different one
+    assert build(threshold=0.2, adaptive_temperature=adaptive)(
+        v, z, torch.tensor(labels), cos).item() != pytest.approx(expected)
+
+
+def test_own_clip_excluded_without_any_partner_is_zero_and_attached():
+    v, z, _ = make_batch(n=4, seed=6)
+    z.requires_grad_(True)
+    value = build(adaptive_temperature=False, own_clip='excluded')(
+        v, z, torch.tensor([0, 1, 2, 3]))
+    assert value.item() == 0
+    value.backward()
+    assert torch.equal(z.grad, torch.zeros_like(z))
+
+
+def test_own_clip_is_checked():
+    with pytest.raises(ValueError, match="own_clip must be one of"):
+        build(own_clip='dropped')
