@@ -10,9 +10,13 @@ predictions ``test_predictions.pkl``, with ``log_to_file`` the tools' output
 ``run.log``, and, written last, ``metrics.json``, which marks the run done:
 a later run of the same :class:`Run` skips it (or, if it was tested on the
 other checkpoint, only tests it again), and a run whose training was
-interrupted is resumed (``tools/train.py --resume``).
+interrupted is resumed (``tools/train.py --resume``). Two processes (two
+``compare_methods.py`` over one work dir) never run the same run at once:
+the second waits on the run directory's ``.lock`` and then skips the run.
 """
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import os.path as osp
@@ -35,6 +39,7 @@ RECORD_FILE = 'metrics.json'
 PREDICTIONS_FILE = 'test_predictions.pkl'
 LOG_FILE = 'run.log'
 TEST_DIR = 'test'
+LOCK_FILE = '.lock'
 # Which checkpoint of a run is tested.
 CHECKPOINTS = ('last', 'best')
 # Keys of MMEngine's test log line that are timings, not metrics.
@@ -78,6 +83,22 @@ def has_teacher(path: str, options: Sequence[str] = ()) -> bool:
         cfg.merge_from_dict(
             parser.parse_args(['--cfg-options', *options]).cfg_options)
     return bool(cfg.get('model', {}).get('heads'))
+
+
+def scrambled_options(seed: int) -> Tuple[str, ...]:
+    """The training ``--cfg-options`` of a method's scrambled-teacher
+    control: every training clip's sound (and teacher feature) from a clip
+    of another class.
+
+    Args:
+        seed: The run's seed, also the seed of the swap.
+
+    Returns:
+        ``swap_sound_ratio=1.0`` and ``swap_sound_seed=<seed>`` of the
+        training dataset.
+    """
+    return ('train_dataloader.dataset.swap_sound_ratio=1.0',
+            f'train_dataloader.dataset.swap_sound_seed={seed}')
 
 
 def run_command(cmd: Sequence[str],
@@ -246,6 +267,25 @@ def log_tail(log_file: str, lines: int = LOG_TAIL_LINES) -> str:
     return '\n'.join('    ' + line for line in tail)
 
 
+@contextlib.contextmanager
+def run_lock(run_dir: str):
+    """Hold ``<run_dir>/.lock`` (an exclusive ``flock``, released when the
+    process ends however it ends), waiting for another process that holds
+    it, with a note on stdout."""
+    os.makedirs(run_dir, exist_ok=True)
+    with open(osp.join(run_dir, LOCK_FILE), 'a') as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f'waiting for another process running {run_dir} ... ',
+                  end='', flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @dataclass(frozen=True)
 class Run:
     """One training-and-test run of a config with a seed.
@@ -349,10 +389,12 @@ class ExperimentRunner:
         Raises:
             RunError: A step failed.
         """
-        record = RunRecord.load(run.run_dir)
-        if record is not None and self.is_done(run, record):
-            return record, True
-        return self._train_and_test(run, trained=record is not None), False
+        with run_lock(run.run_dir):
+            record = RunRecord.load(run.run_dir)
+            if record is not None and self.is_done(run, record):
+                return record, True
+            return self._train_and_test(
+                run, trained=record is not None), False
 
     @staticmethod
     def is_done(run: Run, record: RunRecord) -> bool:

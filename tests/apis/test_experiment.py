@@ -6,10 +6,15 @@ import json
 import os
 import os.path as osp
 import re
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
 
-from mmxkd.apis.experiment import (PREDICTIONS_FILE, ExperimentRunner, Run,
+from mmxkd.apis.experiment import (LOCK_FILE, PREDICTIONS_FILE,
+                                   ExperimentRunner, Run,
                                    RunError, RunRecord, find_checkpoint,
                                    has_teacher, log_tail, read_test_metrics,
                                    read_val_curve, run_command, run_grid)
@@ -218,6 +223,37 @@ def test_run_trains_tests_records_and_then_skips(repo, tmp_path, capfd):
 
     assert ExperimentRunner(repo).run(run) == (record, True)
     assert len(calls(repo)) == 2
+
+
+def test_a_run_held_by_another_process_is_waited_for_then_skipped(
+        repo, tmp_path, capfd):
+    """Two compare_methods over one work dir: the second waits on the run's
+    lock while the first trains it, then finds it done."""
+    run_dir = tmp_path / 'a'
+    holder = subprocess.Popen([
+        sys.executable, '-c',
+        'import fcntl, sys, time\n'
+        f'lock = open({str(run_dir / LOCK_FILE)!r}, "a")\n'
+        'fcntl.flock(lock, fcntl.LOCK_EX)\n'
+        'print("held", flush=True)\n'
+        'sys.stdin.readline()\n'  # until the test says the run is done
+        'fcntl.flock(lock, fcntl.LOCK_UN)\n'
+    ], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    os.makedirs(run_dir, exist_ok=True)
+    assert holder.stdout.readline() == 'held\n'
+    results = []
+    waiter = threading.Thread(
+        target=lambda: results.append(ExperimentRunner(repo).run(
+            Run('a.py', 3, str(run_dir)))))
+    waiter.start()
+    time.sleep(1.0)
+    assert waiter.is_alive() and not results  # waiting on the lock
+    save_record(str(run_dir), 'epoch_1.pth')  # the other process finished
+    holder.communicate('done\n')
+    waiter.join(timeout=30)
+    assert results and results[0][1] is True  # skipped, done before
+    assert calls(repo) == []  # it trained and tested nothing
+    assert 'waiting for another process running' in capfd.readouterr().out
 
 
 def test_interrupted_training_is_resumed(repo, tmp_path):
