@@ -164,6 +164,18 @@ def test_default_gallery_is_train_split_with_eval_pipeline(tmp_path):
     assert not gallery.sampler.shuffle
 
 
+def test_default_gallery_reads_in_order_whatever_the_training_sampler(
+        tmp_path):
+    """A training sampler with keys of its own (batches of same-class
+    pairs) does not reach the gallery's DefaultSampler."""
+    runner = _runner(tmp_path, 'test')
+    runner.cfg.train_dataloader.sampler = dict(
+        type='ClassBalancedSampler', batch_size=2, clips_per_class=2)
+    runner = Runner.from_cfg(runner.cfg)
+    assert runner.test() == pytest.approx(EXPECTED)
+    assert not runner.test_loop.gallery_dataloader.sampler.shuffle
+
+
 def test_needs_a_gallery_metric(tmp_path):
     cfg = _runner(tmp_path, 'test').cfg
     cfg.test_evaluator = dict(type='AccMetric')

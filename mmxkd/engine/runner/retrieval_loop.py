@@ -79,9 +79,10 @@ class _GalleryPassMixin:
             cfg['dataset'].pop(key, None)
         cfg['dataset'].update(
             pipeline=list(pipeline.transforms), test_mode=True)
-        cfg.update(
-            sampler=dict(type='DefaultSampler', shuffle=False),
-            drop_last=False)
+        # replaced, not merged: a training sampler's own keys (e.g.
+        # ClassBalancedSampler's batch_size) would reach DefaultSampler
+        cfg['sampler'] = dict(type='DefaultSampler', shuffle=False)
+        cfg['drop_last'] = False
         return cfg
 
     def run(self) -> dict:
