@@ -24,6 +24,13 @@ MNF_CSC = osp.join(ROOT, 'configs/mnf_csc',
                    f'mnf-csc-faithful_{TOKENS.replace("_", "_tsn-audio-r18_", 1)}')
 TINY = osp.join(ROOT, 'configs/student_only',
                 'student_r2plus1d-tiny_1xb8-15e_grid-command-word-8x32.py')
+# the `make demo` configs on the synthetic scene clips (also 8x32x32)
+SCENES = 'r2plus1d-tiny-tokens_1xb8-20e_synthetic-av-scenes-25pct.py'
+SCENE_CONFIGS = [
+    osp.join(ROOT, 'configs/student_only', f'student_{SCENES}'),
+    osp.join(ROOT, 'configs/mnf_csc', 'mnf-csc-faithful_' +
+             SCENES.replace('_', '_tsn-audio-r18_', 1)),
+]
 
 
 def feature_map(config: str, clip: Tuple[int, int, int]) -> torch.Tensor:
@@ -40,7 +47,8 @@ def feature_map(config: str, clip: Tuple[int, int, int]) -> torch.Tensor:
     return feats[-1] if isinstance(feats, (tuple, list)) else feats
 
 
-@pytest.mark.parametrize('config', [STUDENT, MNF_CSC], ids=osp.basename)
+@pytest.mark.parametrize(
+    'config', [STUDENT, MNF_CSC] + SCENE_CONFIGS, ids=osp.basename)
 def test_token_student_keeps_tokens_at_8x32(config):
     feats = feature_map(config, (8, 32, 32))
     assert tuple(feats.shape) == (1, 128, 4, 2, 2)
