@@ -55,7 +55,8 @@ from typing import Dict, List, Optional, Tuple
 from mmxkd.apis import (ExperimentRunner, Run, config_stem,
                         format_comparison_csv, format_comparison_table,
                         plot_metric_bars, run_grid)
-from mmxkd.apis.experiment import CHECKPOINTS, has_teacher
+from mmxkd.apis.experiment import (CHECKPOINTS, has_teacher,
+                                   scrambled_options)
 from mmxkd.apis.results import (DISTILS_RULE, Gains, format_summary_csv,
                                 scrambled_name)
 from mmxkd.fileio import atomic_open
@@ -200,12 +201,6 @@ def method_options(args: argparse.Namespace) -> Dict[str, List[str]]:
     for name, *more in args.cfg_options_for:
         options[name] += more
     return options
-
-
-def scrambled_options(seed: int) -> Tuple[str, ...]:
-    """The training options of a scrambled-teacher control run."""
-    return ('train_dataloader.dataset.swap_sound_ratio=1.0',
-            f'train_dataloader.dataset.swap_sound_seed={seed}')
 
 
 def build_grid(args: argparse.Namespace,
