@@ -112,19 +112,26 @@ class CSCLoss(nn.Module):
                 f'{None if teacher_student_cos is None else tuple(teacher_student_cos.shape)}')  # noqa: E501
         logits = similarity / self.temperature(teacher_student_cos)
         positives = self.positive_weights(all_labels)[rows]
-        own = torch.zeros_like(positives, dtype=torch.bool)
-        own[:, rows] = torch.eye(num, dtype=torch.bool, device=own.device)
-        anchors = None  # this rank's anchors that count; None: every one
+        excluded = self.own_clip == 'excluded'
+        if excluded:  # each anchor's own column
+            own = torch.zeros_like(positives, dtype=torch.bool)
+            own[:, rows] = torch.eye(num, dtype=torch.bool, device=own.device)
+        # this rank's anchors that count (None: every one) and their share of
+        # the whole batch's (labelled_share)
+        anchors, scale = None, None
         if labelled is not None:
-            all_labelled, _ = labelled_share(labelled)
+            all_labelled, scale = labelled_share(labelled)
             if not bool(all_labelled.any()):
                 return self.loss_weight * logits.sum() * 0
-            if not bool(all_labelled.all()):
+            if bool(all_labelled.all()):
+                scale = None
+            else:
                 logits = logits[labelled][:, all_labelled]
                 positives = positives[labelled][:, all_labelled]
-                own = own[labelled][:, all_labelled]
+                if excluded:
+                    own = own[labelled][:, all_labelled]
                 anchors = labelled
-        if self.own_clip == 'excluded':
+        if excluded:
             logits = logits.masked_fill(own, float('-inf'))
             positives = positives.masked_fill(own, 0)
             with_partner = positives.sum(1) > 0
@@ -132,20 +139,20 @@ class CSCLoss(nn.Module):
                 anchors = with_partner
             else:
                 anchors = anchors.clone()
-                anchors[anchors.clone()] = with_partner
+                anchors[labelled] = with_partner
+            _, scale = labelled_share(anchors)
             positives = positives[with_partner]
             logits = logits[with_partner]
             own = own[with_partner]
         log_prob = F.log_softmax(logits, dim=1)
-        if self.own_clip == 'excluded':  # -inf there, times 0
+        if excluded:  # -inf there, times 0
             log_prob = log_prob.masked_fill(own, 0)
         positives = positives.to(log_prob.dtype)
         loss = -(log_prob * positives).sum(1) / positives.sum(1)
         if anchors is None:
             return self.loss_weight * loss.mean()
-        # the mean over the whole batch's counted anchors (see
-        # labelled_share); 0 on a rank without any
-        _, scale = labelled_share(anchors)
+        # the mean over the whole batch's counted anchors; 0 on a rank
+        # without any
         if scale == 0:
             return self.loss_weight * logits.sum() * 0
         return self.loss_weight * loss.sum() * (scale / max(
