@@ -74,7 +74,7 @@ WORD_ALL = sorted(glob.glob(osp.join(ROOT, 'configs/*/*_grid-word-all-8x32.py'))
 def test_the_all_words_comparison_has_every_method():
     methods = {osp.basename(c).split('_')[0] for c in WORD_ALL}
     assert methods == {
-        'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1',
+        'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1', 'mnf-csc-fixed-tau',
         'mnf-csc-teacher-target', 'kd', 'fitnet', 'cosine', 'crd'
     }
 
