@@ -1,8 +1,5 @@
 # Quick start (README.md): `make demo` and `make test`.
 PYTHON ?= python
-# pytest-xdist workers for `make test`; a module's tests stay on one worker
-# (its module fixtures are built once)
-TEST_WORKERS ?= 2
 export PYTHON
 
 .PHONY: install install-tests demo test
@@ -17,4 +14,4 @@ demo: install
 	$(PYTHON) tools/run_distillation.py
 
 test: install-tests
-	$(PYTHON) -m pytest tests -n $(TEST_WORKERS) --dist loadscope
+	$(PYTHON) -m pytest tests
