@@ -4,6 +4,7 @@ from its config and run on a zero batch as the distiller runs it: the MNF
 only acts with several tokens (../shared/METHOD.md, "Measured facts")."""
 import glob
 import os.path as osp
+import re
 from typing import Tuple
 
 import pytest
@@ -75,7 +76,8 @@ def test_the_all_words_comparison_has_every_method():
     methods = {osp.basename(c).split('_')[0] for c in WORD_ALL}
     assert methods == {
         'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1', 'mnf-csc-fixed-tau',
-        'mnf-csc-teacher-target', 'kd', 'fitnet', 'cosine', 'crd'
+        'mnf-csc-teacher-target', 'mnf-csc-z-target', 'kd', 'fitnet',
+        'cosine', 'crd'
     }
 
 
@@ -98,6 +100,9 @@ def test_all_words_configs_train_a_step(config, teacher_checkpoint):
         model.set_train_size(10)
     check_sizes_and_learning_rates(model, optim_wrapper, cfg)
     assert model.student.cls_head.num_classes == 51
+    if method.startswith('mnf-csc'):
+        assert model.distill_heads['mnf_csc'].csc_through_tokens == (
+            method != 'mnf-csc-z-target')
     batch = make_batch(4, (1, 3, 8, 32, 32), 512, [0, 7, 7, 50])
     check_step(model, optim_wrapper, batch,
                'mnf-csc' if method.startswith('mnf-csc') else method)
@@ -149,8 +154,9 @@ def test_label_scarce_configs_train_a_step(config, teacher_checkpoint):
         if method != 'student' else {})
     dataset = cfg.train_dataloader.dataset
     assert dataset.labelled_ratio == 0.25
+    swap = re.search(r'-swap(\d+)-', config)
     assert dataset.get('swap_sound_ratio', 0.0) == (
-        0.3 if 'swap30' in config else 0.0)
+        int(swap.group(1)) / 100 if swap else 0.0)
     heads = cfg.model.get('heads') or {}
     if method.startswith('mnf-csc'):
         head = heads['mnf_csc']

@@ -46,6 +46,12 @@ class MNFCSCHead(BaseDistillHead):
     target, a deviation that the method study measures); each target's CSC
     term is added to ``loss_csc``.
 
+    ``csc_through_tokens=False`` (a deviation the study measures) computes
+    the MNF pass for CSC over ``V.detach()``: CSC then trains the student
+    through its anchor ``v`` only and the MNF through ``z``, so ``z`` is a
+    target that the teacher shaped, not a second path into the student's
+    tokens.
+
     Unlabelled clips (a label-scarce training set, ``inputs.labelled``):
     the gate, the attention, ``loss_gate`` and ``loss_tri`` use every clip
     (they need no label). The two terms that need labels follow
@@ -85,6 +91,9 @@ class MNFCSCHead(BaseDistillHead):
             Defaults to ``('calibrated',)``.
         unlabelled (str): What the label terms do with unlabelled clips:
             ``'skip'`` or ``'teacher'`` (see above). Defaults to ``'skip'``.
+        csc_through_tokens (bool): Whether CSC's gradient reaches the
+            student's tokens through ``z`` (the reference) or only its
+            pooled ``v``. Defaults to True.
         **kwargs: :class:`BaseDistillHead` arguments (``teacher``, sizes).
 
     Shapes:
@@ -103,6 +112,7 @@ class MNFCSCHead(BaseDistillHead):
                      type='CrossModalTripletLoss'),
                  csc_targets: Sequence[str] = ('calibrated', ),
                  unlabelled: str = 'skip',
+                 csc_through_tokens: bool = True,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.unlabelled = check_unlabelled('MNFCSCHead', unlabelled)
@@ -113,6 +123,7 @@ class MNFCSCHead(BaseDistillHead):
                 'MNFCSCHead: csc_targets must name one or both of '
                 f"'calibrated', 'filtered_teacher', got {tuple(csc_targets)}")
         self.csc_targets = tuple(csc_targets)
+        self.csc_through_tokens = csc_through_tokens
         mnf = dict(mnf)
         for key in ('teacher_dim', 'student_dim', 'num_classes'):
             mnf.setdefault(key, getattr(self, key))
@@ -134,7 +145,7 @@ class MNFCSCHead(BaseDistillHead):
         losses: Dict[str, Tensor] = {}
         mnf = None
         if self.loss_csc is not None:
-            mnf = self.mnf(a, V)
+            mnf = self.mnf(a, V if self.csc_through_tokens else V.detach())
             cos = cosine_matrix(v, mnf['filtered_teacher'])
             losses['loss_csc'] = sum(
                 self.loss_csc(v, mnf[target], y, cos, labelled)

@@ -42,13 +42,14 @@ def method_terms(model, inputs, samples):
                   0.2).clamp(min=0).mean())
 
 
-def csc_towards(model, inputs, samples, target: str):
-    """METHOD.md's L_csc with ``target`` (an MNF output) in place of z."""
+def csc_towards(model, inputs, samples, target: str, keys=lambda V: V):
+    """METHOD.md's L_csc with ``target`` (an MNF output) in place of z, the
+    MNF reading ``keys(V)``."""
     mnf = model.distill_heads['mnf_csc'].mnf
     feats, _ = model.student.extract_feat(inputs, data_samples=samples)
     V = feats.flatten(2).transpose(1, 2)
     vn = F.normalize(V.mean(1), dim=1)
-    out = mnf(model.teachers['teacher'](inputs, samples), V)
+    out = mnf(model.teachers['teacher'](inputs, samples), keys(V))
     y = torch.tensor([s.gt_label.item() for s in samples])
     tau = (vn @ F.normalize(out['filtered_teacher'], dim=1).t()).clamp(
         min=0).detach() + 0.07
@@ -117,6 +118,31 @@ def test_csc_reaches_the_student_and_the_mnf():
         assert mnf[pname].abs().sum() > 0, pname
     assert mnf['classifier.weight'] is None
     assert model.student.cls_head.fc_cls.weight.grad is None
+
+
+def test_csc_not_through_tokens_trains_the_student_through_v_only():
+    """``csc_through_tokens=False``: the student's gradient is that of CSC
+    with z computed over ``V.detach()``; the MNF still learns from CSC."""
+    only_csc = dict(loss_cls_n=None, loss_gate=None, loss_tri=None)
+    model = build(csc_through_tokens=False, **only_csc)
+    inputs, samples = make_batch()
+    model(inputs, samples, mode='loss')['loss_csc'].backward()
+    routed = grads(model)
+    model.zero_grad(set_to_none=True)
+    csc_towards(model, inputs, samples, 'calibrated',
+                keys=lambda V: V.detach()).backward()
+    for pname, ref in grads(model).items():
+        if ref is None:
+            assert routed[pname] is None or not routed[pname].any(), pname
+        else:
+            torch.testing.assert_close(routed[pname], ref, msg=pname)
+    model.zero_grad(set_to_none=True)
+    csc_towards(model, inputs, samples, 'calibrated').backward()
+    through = grads(model.student.backbone)
+    assert any(not torch.allclose(routed['student.backbone.' + k], g)
+               for k, g in through.items())
+    mnf = grads(model.distill_heads['mnf_csc'].mnf)
+    assert mnf['attention.in_proj_weight'].abs().sum() > 0
 
 
 @pytest.mark.parametrize('head', [{}, dict(loss_csc=None)])
