@@ -1,23 +1,10 @@
-# Hinton KD on the label-scarce all-words testbed (50 % of the training
-# clips labelled): the teacher's softened logits on every clip, labelled or
-# not; the student's cross-entropy on the labelled 50 % only. Data and
-# schedule of ../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_
-# grid-word-all-50pct-8x32.py.
-_base_ = [
-    '../student_only/'
-    'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-50pct-8x32.py',
-    '../_base_/distill/kd.py'
-]
+# ./kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py
+# on the testbed with half of the labels
+# (../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-50pct-8x32.py,
+# whose labelled_ratio this repeats, as the 50 % MNF + CSC config does;
+# tests/configs check that each file's ratio is the one its name says).
+_base_ = ('./kd_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-25pct-8x32.py')
 
-model = dict(
-    teacher=dict(
-        type='PrecomputedTeacher',
-        feat_dim={{_base_.teacher_feat_dim}},
-        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
-    heads={{_base_.distill_heads}})
-optim_wrapper = {{_base_.distill_optim_wrapper}}
-train_dataloader = dict(
-    dataset=dict(
-        data_prefix=dict(teacher={{_base_.teacher_root}}),
-        teacher_feat_dim={{_base_.teacher_feat_dim}},
-        pipeline={{_base_.distill_train_pipeline}}))
+labelled_ratio = 0.5
+train_dataloader = dict(dataset=dict(labelled_ratio=labelled_ratio))
