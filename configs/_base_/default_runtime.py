@@ -18,11 +18,14 @@ randomness = dict(seed=3, deterministic=False)
 # saves the random states in checkpoints, so --resume continues bit-exact;
 # LastBatchSizeHook fails at train start when a batch of one clip would reach
 # a BatchNorm head (the MNF); MNFHealthHook warns after an epoch in which the
-# MNF's gate stayed within 0.1 of 0.5 or its triplet term sat at 0.
+# MNF's gate stayed within 0.1 of 0.5 or its triplet term sat at 0;
+# TrustScoreHook scores each head's per-clip trust in the teacher against the
+# clips' sound_relevant truth (ROC-AUC per epoch, trust.json).
 custom_hooks = [
     dict(type='mmxkd.TrainSetSizeHook'),
     dict(type='mmxkd.LastBatchSizeHook'),
     dict(type='mmxkd.NonFiniteLossHook'),
     dict(type='mmxkd.RandomStateHook'),
     dict(type='mmxkd.MNFHealthHook'),
+    dict(type='mmxkd.TrustScoreHook'),
 ]

@@ -91,7 +91,8 @@ class AudioVisualDataset(BaseActionDataset):
     ``teacher_feat_path`` become the donor's, while their label and video
     stay. Every sample records where its sound comes from in
     ``sound_relpath`` (the donor's ``relpath``, or its own) and whether it
-    was swapped in ``sound_swapped``; caches of anything computed from the
+    was swapped in ``sound_swapped`` (its packed data sample carries
+    ``sound_relevant``, the negation); caches of anything computed from the
     sound must be keyed by ``sound_relpath``.
 
     Label scarcity (a teacher's knowledge where labels are few): with
@@ -449,11 +450,15 @@ class AudioVisualDataset(BaseActionDataset):
         """The sample ``idx`` through the pipeline, as MMEngine's, except that
         an error inside a transform is raised again as a
         :class:`SampleLoadError` naming the sample's files and the
-        transform, and that a label-scarce set attaches the sample's
-        ``labelled`` flag to its packed data sample."""
+        transform, that a label-scarce set attaches the sample's
+        ``labelled`` flag to its packed data sample, and that every packed
+        data sample carries ``sound_relevant`` (False when its sound is
+        another clip's): the truth that trust in the teacher is scored
+        against, for metrics and logging only, never for a loss."""
         results = self.get_data_info(idx)
         files = {key: results[key] for key in FILE_KEYS if key in results}
         labelled = results.get('labelled')
+        relevant = not results.get('sound_swapped', False)
         for transform in self.pipeline.transforms:
             try:
                 results = transform(results)
@@ -466,8 +471,10 @@ class AudioVisualDataset(BaseActionDataset):
                     f'{type(err).__name__}: {err}') from err
             if results is None:
                 return None
-        if labelled is not None and 'data_samples' in results:
-            results['data_samples'].set_field(labelled, 'labelled')
+        if 'data_samples' in results:
+            if labelled is not None:
+                results['data_samples'].set_field(labelled, 'labelled')
+            results['data_samples'].set_field(relevant, 'sound_relevant')
         return results
 
     def _swap_sounds(self, data_list: List[dict]) -> None:

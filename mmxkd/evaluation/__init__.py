@@ -1,6 +1,9 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import mmaction.evaluation  # noqa: F401  (fills the parent registries)
 
+from .functional import roc_auc, trust_scores
 from .metrics import MultiLabelMAPMetric, VideoRetrievalMetric
 
-__all__ = ['MultiLabelMAPMetric', 'VideoRetrievalMetric']
+__all__ = [
+    'MultiLabelMAPMetric', 'VideoRetrievalMetric', 'roc_auc', 'trust_scores'
+]

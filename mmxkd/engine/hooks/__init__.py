@@ -18,3 +18,7 @@ __all__ += ['LastBatchSizeHook']
 from .mnf_health_hook import MNFHealthHook  # noqa: E402
 
 __all__ += ['MNFHealthHook']
+
+from .trust_score_hook import TrustScoreHook  # noqa: E402
+
+__all__ += ['TrustScoreHook']

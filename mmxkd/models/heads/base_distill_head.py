@@ -20,6 +20,14 @@ class BaseDistillHead(nn.Module, metaclass=ABCMeta):
     config wins. ``forward`` returns a dict of scalars: keys with ``loss``
     are summed into the training loss, the others are logged as statistics.
 
+    A head that weighs or filters clips exposes, after each ``forward``, its
+    per-clip trust in the teacher in ``clip_trust`` (signal name -> (N, )
+    detached tensor, higher = more trusted; ``'trust'`` is the one the head
+    acts on) and in ``clip_kept`` ((N, ) bool) the clips whose teacher it
+    used (for a soft weight, those of weight >= 0.5).
+    :class:`~mmxkd.engine.hooks.TrustScoreHook` scores them against the
+    clips' ``sound_relevant`` flags, which no head reads.
+
     Args:
         teacher (str): Name of the teacher the head reads (a key of the
             distiller's ``teachers``). Defaults to ``'teacher'``.
@@ -41,6 +49,8 @@ class BaseDistillHead(nn.Module, metaclass=ABCMeta):
         self.student_dim = student_dim
         self.teacher_dim = teacher_dim
         self.num_classes = num_classes
+        self.clip_trust: Dict[str, Tensor] = {}
+        self.clip_kept: Optional[Tensor] = None
 
     @staticmethod
     def build_part(cfg: Optional[dict]) -> Optional[nn.Module]:

@@ -51,3 +51,20 @@ class DistillInputs:
             self.labelled = torch.ones(
                 self.labels.size(0), dtype=torch.bool,
                 device=self.labels.device)
+
+    def label_agreement(self, teacher: str) -> Tensor:
+        """Whether the teacher's class (argmax of its logits) is the label,
+        on the labelled clips; False on the others.
+
+        Args:
+            teacher (str): The teacher whose logits (``teacher_logits``)
+                are read.
+
+        Returns:
+            (N, ) bool.
+        """
+        if self.labels.dim() != 1:
+            raise ValueError('label agreement needs single-label clips, got '
+                             f'labels of shape {tuple(self.labels.shape)}')
+        predicted = self.teacher_logits[teacher].argmax(dim=1)
+        return self.labelled & (predicted == self.labels)

@@ -76,7 +76,10 @@ class MNFCSCHead(BaseDistillHead):
     :class:`MNFHealthHook` watches),
     ``mnf_attn_entropy`` (entropy of the attention over the L tokens,
     divided by ln L: 1 is uniform) and ``csc_tau_mean`` / ``csc_tau_min`` /
-    ``csc_tau_max``.
+    ``csc_tau_max``. Per clip (``clip_trust``, scored against the truth by
+    :class:`~mmxkd.engine.hooks.TrustScoreHook`): see
+    :func:`mnf_clip_signals`; the MNF weighs no clip, so it has no
+    ``'trust'`` of its own.
 
     Args:
         mnf (dict): The :class:`ModalityNoiseFilter` config; its
@@ -170,6 +173,8 @@ class MNFCSCHead(BaseDistillHead):
             losses['loss_gate'] = self.loss_gate(self.mnf.gate_weights)
         if mnf is not None:
             losses.update(mnf_stats(mnf))
+            self.clip_trust = mnf_clip_signals(
+                mnf, inputs.teacher_logits.get(self.teacher))
         return losses
 
 
@@ -247,6 +252,31 @@ def mnf_stats(mnf: Dict[str, Tensor]) -> Dict[str, Tensor]:
         mnf_gate_min=gate.min(),
         mnf_gate_max=gate.max(),
         mnf_attn_entropy=normalised.mean())
+
+
+@torch.no_grad()
+def mnf_clip_signals(mnf: Dict[str, Tensor],
+                     teacher_logits: Optional[Tensor]) -> Dict[str, Tensor]:
+    """What the MNF says of each clip, to score against the truth: the
+    gate's mean (``gate_mean``), the norm of the filtered teacher over the
+    raw one's (``norm_ratio``), the attention's entropy over ln L
+    (``attn_entropy``) and, given the teacher's logits, the MNF classifier's
+    probability of the teacher's class (``cls_agree``).
+
+    Shapes:
+        each (N, ).
+    """
+    attention = mnf['attention']
+    entropy = -(attention * attention.clamp(min=1e-12).log()).sum(1)
+    signals = dict(
+        gate_mean=mnf['gate'].mean(dim=1),
+        norm_ratio=mnf['filtered_teacher'].norm(dim=1) /
+        mnf['teacher'].norm(dim=1).clamp(min=1e-12),
+        attn_entropy=entropy / math.log(attention.size(1)))
+    if teacher_logits is not None:
+        signals['cls_agree'] = F.softmax(mnf['logits'], dim=1).gather(
+            1, teacher_logits.argmax(dim=1, keepdim=True)).squeeze(1)
+    return {key: value.detach() for key, value in signals.items()}
 
 
 @torch.no_grad()

@@ -1,4 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
+from typing import Optional
+
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
@@ -13,7 +15,10 @@ class KDLoss(nn.Module):
 
     ``L = T^2 * KL(softmax(t / T) || softmax(s / T))``, averaged over the
     batch; the ``T^2`` keeps the gradient scale independent of ``T``. The
-    student keeps its own cross-entropy (``loss_cls_v``) beside it.
+    student keeps its own cross-entropy (``loss_cls_v``) beside it. With a
+    per-clip ``weight`` (how far each clip's teacher is trusted) the loss is
+    ``sum_i w_i L_i / N``: a clip of weight 0 teaches nothing, and the
+    others keep the weight they have in plain KD.
 
     Args:
         temperature (float): Softening temperature ``T``. Defaults to 4.0.
@@ -22,7 +27,8 @@ class KDLoss(nn.Module):
     Shapes:
         - student_logits ``s``: (N, C)
         - teacher_logits ``t``: (N, C), treated as constants
-        - output: a scalar.
+        - weight (optional): (N, ), treated as constants
+        - output: a scalar; ``per_clip``: (N, ).
     """
 
     def __init__(self, temperature: float = 4.0,
@@ -33,7 +39,22 @@ class KDLoss(nn.Module):
         self.temperature = temperature
         self.loss_weight = loss_weight
 
-    def forward(self, student_logits: Tensor, teacher_logits: Tensor) -> Tensor:
+    def forward(self,
+                student_logits: Tensor,
+                teacher_logits: Tensor,
+                weight: Optional[Tensor] = None) -> Tensor:
+        per_clip = self.per_clip(student_logits, teacher_logits)
+        if weight is None:
+            return per_clip.mean()
+        if weight.shape != per_clip.shape:
+            raise ValueError(
+                f'KDLoss: weight must be (N, ) = {tuple(per_clip.shape)}, '
+                f'got {tuple(weight.shape)}')
+        return (per_clip * weight.detach()).sum() / per_clip.numel()
+
+    def per_clip(self, student_logits: Tensor,
+                 teacher_logits: Tensor) -> Tensor:
+        """The weighted loss of each clip, ``loss_weight * T^2 * KL_i``."""
         if student_logits.shape != teacher_logits.shape:
             raise ValueError(
                 'student and teacher logits must have the same shape (the '
@@ -45,5 +66,5 @@ class KDLoss(nn.Module):
         log_p_teacher = F.log_softmax(teacher_logits.detach() / t, dim=1)
         kl = F.kl_div(
             log_p_student, log_p_teacher, log_target=True,
-            reduction='batchmean')
+            reduction='none').sum(dim=1)
         return self.loss_weight * t * t * kl
