@@ -7,7 +7,9 @@ A run directory holds MMEngine's training work dir (``epoch_<N>.pth``,
 ``last_checkpoint``, ``best_*.pth``, ``<ts>/vis_data/scalars.json``), the
 test's work dir ``test/`` (``<ts>/<ts>.json``), with ``dump`` the test
 predictions ``test_predictions.pkl``, with ``log_to_file`` the tools' output
-``run.log``, and, written last, ``metrics.json``, which marks the run done:
+``run.log``, with a trust head ``trust.json`` (``TrustScoreHook``), and,
+written last, ``metrics.json`` (the test metrics and the last epoch's trust
+scores), which marks the run done:
 a later run of the same :class:`Run` skips it (or, if it was tested on the
 other checkpoint, only tests it again), and a run whose training was
 interrupted is resumed (``tools/train.py --resume``). Two processes (two
@@ -40,6 +42,7 @@ PREDICTIONS_FILE = 'test_predictions.pkl'
 LOG_FILE = 'run.log'
 TEST_DIR = 'test'
 LOCK_FILE = '.lock'
+TRUST_FILE = 'trust.json'
 # Which checkpoint of a run is tested.
 CHECKPOINTS = ('last', 'best')
 # Keys of MMEngine's test log line that are timings, not metrics.
@@ -194,6 +197,32 @@ def read_test_metrics(test_dir: str) -> Dict[str, float]:
         lines = [line for line in f if line.strip()]
     return {key: value for key, value in json.loads(lines[-1]).items()
             if key not in NOT_METRICS}
+
+
+def read_trust(run_dir: str) -> Dict[str, float]:
+    """The last epoch's trust scores of a training
+    (``<run_dir>/trust.json``, written by ``TrustScoreHook``).
+
+    Args:
+        run_dir: The training's work dir.
+
+    Returns:
+        ``trust/...`` key -> value of the last epoch; empty when the run
+        scored no trust (no head exposes it, or every sound is relevant).
+    """
+    path = osp.join(run_dir, TRUST_FILE)
+    if not osp.isfile(path):
+        return {}
+    with open(path) as f:
+        try:
+            entries = json.load(f)
+        except json.JSONDecodeError as err:
+            raise RunError(f'{path} is not JSON: {err}') from err
+    if not isinstance(entries, list) or not entries or not isinstance(
+            entries[-1], dict):
+        raise RunError(f'{path}: expected a list of per-epoch entries')
+    return {key: float(value) for key, value in entries[-1].items()
+            if key.startswith('trust/')}
 
 
 def read_val_curve(run_dir: str,
@@ -442,7 +471,8 @@ class ExperimentRunner:
             config=run.config,
             seed=run.seed,
             checkpoint=osp.basename(checkpoint),
-            metrics=read_test_metrics(test_dir))
+            metrics=dict(read_test_metrics(test_dir),
+                         **read_trust(run.run_dir)))
         record.save(run.run_dir)
         return record
 

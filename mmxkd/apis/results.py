@@ -21,10 +21,11 @@ COLUMNS = {
     'retrieval/R@5': 'R@5',
 }
 # Shown only when some run reports them (e.g. the audio tagging of the
-# reverse direction).
+# reverse direction, the trust AUC of a head that weighs clips).
 OPTIONAL_COLUMNS = {
     'tagging/mAP': 'tagging mAP',
     'tagging/micro_mAP': 'tagging micro-mAP',
+    'trust/auc': 'trust AUC (train, last epoch)',
 }
 # Method name -> the records of its runs (one per seed).
 Results = Mapping[str, Sequence[RunRecord]]

@@ -17,6 +17,7 @@ from mmxkd.apis.experiment import (LOCK_FILE, PREDICTIONS_FILE,
                                    ExperimentRunner, Run,
                                    RunError, RunRecord, find_checkpoint,
                                    has_teacher, log_tail, read_test_metrics,
+                                   read_trust,
                                    read_val_curve, run_command, run_grid)
 
 FAKE_TRAIN = '''
@@ -346,3 +347,16 @@ def test_has_teacher_reads_the_heads_with_the_options(tmp_path):
     assert not has_teacher(str(student))
     assert not has_teacher(str(distiller), ['model.heads=[]'])
     assert has_teacher(str(student), ['model.heads=[h]'])
+
+
+def test_trust_of_the_last_epoch_joins_the_record(tmp_path):
+    assert read_trust(str(tmp_path)) == {}
+    (tmp_path / 'trust.json').write_text(json.dumps([
+        {'epoch': 1, 'trust/auc': 0.6},
+        {'epoch': 2, 'trust/auc': 0.9, 'trust/recall': 0.5},
+    ]))
+    assert read_trust(str(tmp_path)) == {'trust/auc': 0.9,
+                                         'trust/recall': 0.5}
+    (tmp_path / 'trust.json').write_text('{"epoch": 1')
+    with pytest.raises(RunError, match='trust.json is not JSON'):
+        read_trust(str(tmp_path))

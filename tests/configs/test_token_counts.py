@@ -122,7 +122,9 @@ def rows_at(percent: int) -> set:
 def test_the_label_scarce_comparisons_have_their_rows():
     assert rows_at(25) == {
         'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1',
-        'mnf-csc-teacher-labels', 'kd'
+        'mnf-csc-teacher-labels', 'kd', 'selective-kd',
+        'selective-kd-small-loss', 'label-agreement-kd', 'wsld-kd',
+        'confident-kd', 'gce-kd'
     }
     assert rows_at(50) == {'student', 'mnf-csc-teacher-labels', 'kd'}
 
@@ -176,5 +178,6 @@ def test_label_scarce_configs_train_a_step(config, teacher_checkpoint):
     for sample, labelled in zip(batch['data_samples'],
                                 (True, True, False, False)):
         sample.set_field(labelled, 'labelled')
+    model.set_train_size(4)  # TrainSetSizeHook's call (per-clip trust)
     check_step(model, optim_wrapper, batch,
                'mnf-csc' if method.startswith('mnf-csc') else method)

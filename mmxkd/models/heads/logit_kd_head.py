@@ -1,6 +1,8 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 from typing import Dict
 
+import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 from mmxkd.registry import MODELS
@@ -18,6 +20,10 @@ class LogitKDHead(BaseDistillHead):
     when it is built. It needs no labels: it uses every clip of a
     label-scarce batch, labelled or not (``inputs.labelled`` is ignored).
 
+    It weighs no clip, but reports per clip (``clip_trust``) what a filter
+    on the student's agreement would see: ``student_agreement``, the
+    student's probability of the teacher's class.
+
     Args:
         loss_kd (dict): :class:`KDLoss`. Defaults to ``dict(type='KDLoss')``.
         **kwargs: :class:`BaseDistillHead` arguments.
@@ -33,5 +39,9 @@ class LogitKDHead(BaseDistillHead):
         self.loss_kd = self.build_part(loss_kd)
 
     def forward(self, inputs: DistillInputs) -> Dict[str, Tensor]:
-        return dict(loss_kd=self.loss_kd(
-            inputs.logits, inputs.teacher_logits[self.teacher]))
+        s, t = inputs.logits, inputs.teacher_logits[self.teacher]
+        with torch.no_grad():
+            self.clip_trust = dict(
+                student_agreement=F.softmax(s.float(), dim=1).gather(
+                    1, t.argmax(dim=1, keepdim=True)).squeeze(1))
+        return dict(loss_kd=self.loss_kd(s, t))
