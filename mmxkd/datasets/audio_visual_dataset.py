@@ -92,8 +92,12 @@ class AudioVisualDataset(BaseActionDataset):
     stay. Every sample records where its sound comes from in
     ``sound_relpath`` (the donor's ``relpath``, or its own) and whether it
     was swapped in ``sound_swapped`` (its packed data sample carries
-    ``sound_relevant``, the negation); caches of anything computed from the
-    sound must be keyed by ``sound_relpath``.
+    ``sound_relevant``, the negation, unless the sample's info sets
+    ``sound_relevant`` itself); caches of anything computed from the sound
+    must be keyed by ``sound_relpath``. Other kinds of irrelevant sound
+    (noise, mixtures) come from the wrapper
+    :class:`~mmxkd.datasets.IrrelevantSoundDataset`, through
+    ``info_overrides`` (index -> fields that replace the sample's own).
 
     Label scarcity (a teacher's knowledge where labels are few): with
     ``labelled_ratio`` < 1, a training set keeps the label of
@@ -191,6 +195,9 @@ class AudioVisualDataset(BaseActionDataset):
         self.probe_workers = probe_workers or min(8, os.cpu_count() or 1)
         self.cache_dir = cache_dir
         self.skip_bad_samples = skip_bad_samples
+        # index -> fields that replace the sample's own (set by wrappers
+        # such as IrrelevantSoundDataset, after the data list is built)
+        self.info_overrides: Dict[int, dict] = {}
         super().__init__(
             ann_file, pipeline=pipeline, data_prefix=data_prefix, **kwargs)
 
@@ -446,6 +453,12 @@ class AudioVisualDataset(BaseActionDataset):
             if index not in problems
         ]
 
+    def get_data_info(self, idx: int) -> dict:
+        """The sample's info, with its ``info_overrides`` applied."""
+        info = super().get_data_info(idx)
+        info.update(self.info_overrides.get(idx, {}))
+        return info
+
     def prepare_data(self, idx: int) -> Any:
         """The sample ``idx`` through the pipeline, as MMEngine's, except that
         an error inside a transform is raised again as a
@@ -458,7 +471,8 @@ class AudioVisualDataset(BaseActionDataset):
         results = self.get_data_info(idx)
         files = {key: results[key] for key in FILE_KEYS if key in results}
         labelled = results.get('labelled')
-        relevant = not results.get('sound_swapped', False)
+        relevant = results.get('sound_relevant',
+                               not results.get('sound_swapped', False))
         for transform in self.pipeline.transforms:
             try:
                 results = transform(results)

@@ -60,9 +60,12 @@ class _GalleryPassMixin:
         dataset's pipeline, ``test_mode=True`` and an unshuffled sampler,
         without the options that only shape training: the gallery keeps
         every clip's label (``labelled_ratio``) and needs no sound
-        (``swap_sound_ratio``)."""
-        train_cfg = self.runner.cfg.get('train_dataloader')
-        if not train_cfg or 'pipeline' not in train_cfg.get('dataset', {}):
+        (``swap_sound_ratio``, and dataset wrappers such as
+        ``IrrelevantSoundDataset``: the innermost dataset is read)."""
+        train_cfg = copy.deepcopy(self.runner.cfg.get('train_dataloader'))
+        if train_cfg:
+            train_cfg['dataset'] = _unwrapped(train_cfg.get('dataset', {}))
+        if not train_cfg or 'pipeline' not in train_cfg['dataset']:
             raise ValueError(
                 f'{self.__class__.__name__}: without gallery_dataloader, '
                 'the gallery is the train split, which needs the config\'s '
@@ -74,7 +77,7 @@ class _GalleryPassMixin:
                 f'{self.__class__.__name__}: the evaluated dataset '
                 f'{type(self.dataloader.dataset).__name__} has no pipeline '
                 'to load the default gallery with; give gallery_dataloader')
-        cfg = copy.deepcopy(train_cfg)
+        cfg = train_cfg
         for key in TRAINING_ONLY:
             cfg['dataset'].pop(key, None)
         cfg['dataset'].update(
@@ -156,3 +159,12 @@ class RetrievalTestLoop(_GalleryPassMixin, TestLoop):
     (``model.test_step``), for ``VideoRetrievalMetric``; its arguments are
     those of :class:`RetrievalValLoop`."""
     _step = 'test_step'
+
+
+def _unwrapped(dataset_cfg: dict) -> dict:
+    """The innermost dataset config of dataset wrappers (a config without a
+    pipeline that holds a ``dataset``)."""
+    while 'pipeline' not in dataset_cfg and isinstance(
+            dataset_cfg.get('dataset'), dict):
+        dataset_cfg = dataset_cfg['dataset']
+    return dataset_cfg
