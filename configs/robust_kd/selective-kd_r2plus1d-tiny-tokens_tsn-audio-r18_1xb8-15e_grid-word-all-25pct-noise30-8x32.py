@@ -1,7 +1,8 @@
 # ./selective-kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py
-# with the sound of 30 % of the training clips (the same ones in every
-# run: seed 0) replaced by non-speech noise of its length (white, pink or brown
-# noise, tones, or a faint hiss), and the teacher's features of that sound. Make them with
+# with the sound of 30 % of the training clips (the same ones in every run:
+# seed 0) replaced by non-speech noise of its length (white, pink or brown
+# noise, tones, or a faint hiss), and the teacher's features of that sound.
+# Make them with
 #   python tools/data/build_irrelevant_sound.py data/grid/words/clips \
 #       data/grid/words/all_train.txt data/grid/audio_logmel/words_noise \
 #       --kind noise --snr-db 0 --seed 0

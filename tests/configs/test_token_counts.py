@@ -162,6 +162,12 @@ def test_label_scarce_configs_train_a_step(config, teacher_checkpoint):
         config, **{'model.teacher.classifier.checkpoint': teacher_checkpoint}
         if method != 'student' else {})
     dataset = cfg.train_dataloader.dataset
+    altered = re.search(r'-(noise|mix)(\d+)-', config)
+    if altered:  # the irrelevant-sound wrapper names its kind and share
+        assert dataset.type == 'IrrelevantSoundDataset'
+        assert (dataset.kind, dataset.ratio) == (altered.group(1),
+                                                 int(altered.group(2)) / 100)
+        dataset = dataset.dataset
     percent = re.search(r'-(\d+)pct', config).group(1)
     assert dataset.labelled_ratio == int(percent) / 100
     swap = re.search(r'-swap(\d+)-', config)

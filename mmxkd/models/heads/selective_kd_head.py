@@ -47,7 +47,8 @@ class SelectiveKDHead(BaseDistillHead):
         score (str): ``'agreement'`` or ``'small_loss'``. Defaults to
             ``'agreement'``.
         warmup_epochs (float): Epochs of KD on every unlabelled clip.
-            Defaults to 3.
+            Defaults to 8 (of the 15 of the GRID schedule: a 3-epoch
+            warm-up left the student at chance, configs/robust_kd).
         keep_rate (float, optional): Share of unlabelled clips KD keeps
             after the warm-up, in (0, 1]; None: estimated (above).
         momentum (float): Smoothing of each clip's trust over the epochs.
@@ -64,7 +65,7 @@ class SelectiveKDHead(BaseDistillHead):
     def __init__(self,
                  loss_kd: dict = dict(type='KDLoss'),
                  score: str = 'agreement',
-                 warmup_epochs: float = 3.0,
+                 warmup_epochs: float = 8.0,
                  keep_rate: Optional[float] = None,
                  momentum: float = 0.5,
                  **kwargs) -> None:
