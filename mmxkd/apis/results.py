@@ -33,8 +33,8 @@ Results = Mapping[str, Sequence[RunRecord]]
 MIN_PAIRED_SEEDS = 2
 DISTILS_RULE = (
     'distils = yes when both mean gains exceed the std of their paired '
-    'differences (and so are > 0), over at least '
-    f'{MIN_PAIRED_SEEDS} seeds paired in each comparison; else no')
+    'differences (and so are > 0), no otherwise; a verdict needs at least '
+    f'{MIN_PAIRED_SEEDS} seeds paired in each comparison (with fewer: -)')
 
 
 def scrambled_name(method: str) -> str:
@@ -117,8 +117,12 @@ class MethodGains:
     @property
     def distils(self) -> Optional[bool]:
         """Whether the method distils: both gains :func:`exceeds_std`; None
-        if it has no control."""
+        (no verdict) if it has no control or fewer than
+        :data:`MIN_PAIRED_SEEDS` seeds paired in either comparison."""
         if self.over_baseline is None or self.over_scrambled is None:
+            return None
+        if min(len(self.over_baseline),
+               len(self.over_scrambled)) < MIN_PAIRED_SEEDS:
             return None
         return (exceeds_std(self.over_baseline)
                 and exceeds_std(self.over_scrambled))
@@ -166,7 +170,8 @@ def gain_cell(differences: Optional[Sequence[float]]) -> str:
 
 
 def distils_cell(distils: Optional[bool]) -> str:
-    """``yes``, ``no`` or ``-`` (no control) for :attr:`MethodGains.distils`.
+    """``yes``, ``no`` or ``-`` (no control, or too few seeds for a
+    verdict) for :attr:`MethodGains.distils`.
     """
     return '-' if distils is None else ('yes' if distils else 'no')
 

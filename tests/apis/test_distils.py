@@ -9,6 +9,7 @@ import pytest
 
 from mmxkd.apis.experiment import RunRecord
 from mmxkd.apis.results import (DISTILS_RULE, Gains, MethodGains,
+                                distils_cell,
                                 exceeds_std, format_comparison_table,
                                 format_summary_csv, gain_cell, method_gains,
                                 paired_differences, scrambled_name)
@@ -86,11 +87,16 @@ def test_method_gains_and_the_distils_rule():
     assert control.over_scrambled is None and control.distils is None
 
 
-def test_a_control_without_runs_does_not_distil():
+def test_too_few_paired_seeds_give_no_verdict():
     results = grid()
     results[scrambled_name('ours')] = []
     found = method_gains(results, GAINS, 'ours')
-    assert found.over_scrambled == [] and found.distils is False
+    assert found.over_scrambled == [] and found.distils is None
+    # one seed (a one-seed demo): figures, not a verdict
+    one = {name: records[:1] for name, records in grid().items()}
+    found = method_gains(one, GAINS, 'ours')
+    assert len(found.over_scrambled) == 1 and found.distils is None
+    assert distils_cell(found.distils) == '-'
 
 
 def test_gain_cells():
