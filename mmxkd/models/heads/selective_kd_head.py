@@ -10,7 +10,7 @@ from ..layers import TrustBank
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
 
-SCORES = ('agreement', 'small_loss')
+SCORES = ('agreement', 'small_loss', 'contradiction')
 
 
 @MODELS.register_module()
@@ -27,14 +27,18 @@ class SelectiveKDHead(BaseDistillHead):
       ``'agreement'`` is the student's probability (softmax of its logits,
       detached) of the teacher's class, ``'small_loss'`` is
       ``exp(-KD loss of the clip)``: both high where video and sound tell
-      the same class.
+      the same class; ``'contradiction'`` is the student's probability of
+      the teacher's class over that of its own top class, 1 where they
+      agree or the student is unsure, small only where the video
+      confidently says another class (so a clip the student finds hard is
+      not taken for irrelevant).
 
     For the first ``warmup_epochs`` (counted in clips seen, over every
     rank), while the student knows too little to judge, KD uses every
     unlabelled clip and the labelled clips whose teacher agrees with the
     label. After it, the unlabelled clips whose smoothed trust lies below
-    the ``1 - keep_rate`` quantile of all unlabelled clips' trust are
-    dropped from KD. ``keep_rate=None`` estimates it from the labelled clips:
+    ``threshold`` (when given) or else below the ``1 - keep_rate`` quantile
+    of all unlabelled clips' trust are dropped from KD. ``keep_rate=None`` estimates it from the labelled clips:
     ``1 -`` the share of them whose teacher contradicted the label so far,
     the teacher's error rate on this training set, irrelevant sound included.
 
@@ -51,6 +55,9 @@ class SelectiveKDHead(BaseDistillHead):
             warm-up left the student at chance, configs/robust_kd).
         keep_rate (float, optional): Share of unlabelled clips KD keeps
             after the warm-up, in (0, 1]; None: estimated (above).
+        threshold (float, optional): Smallest smoothed trust of an
+            unlabelled clip that KD keeps, in [0, 1], instead of a share.
+            Defaults to None.
         momentum (float): Smoothing of each clip's trust over the epochs.
             Defaults to 0.5.
         **kwargs: :class:`BaseDistillHead` arguments.
@@ -67,6 +74,7 @@ class SelectiveKDHead(BaseDistillHead):
                  score: str = 'agreement',
                  warmup_epochs: float = 8.0,
                  keep_rate: Optional[float] = None,
+                 threshold: Optional[float] = None,
                  momentum: float = 0.5,
                  **kwargs) -> None:
         super().__init__(**kwargs)
@@ -79,8 +87,12 @@ class SelectiveKDHead(BaseDistillHead):
         if keep_rate is not None and not 0 < keep_rate <= 1:
             raise ValueError('SelectiveKDHead: keep_rate must be in (0, 1] '
                              f'or None, got {keep_rate}')
+        if threshold is not None and not 0 <= threshold <= 1:
+            raise ValueError('SelectiveKDHead: threshold must be in [0, 1] '
+                             f'or None, got {threshold}')
         self.loss_kd = self.build_part(loss_kd)
         self.score = score
+        self.threshold = threshold
         self.warmup_epochs = warmup_epochs
         self.keep_rate = keep_rate
         self.bank = TrustBank(momentum)
@@ -98,9 +110,11 @@ class SelectiveKDHead(BaseDistillHead):
         agree = inputs.label_agreement(self.teacher)
         labelled = inputs.labelled
         with torch.no_grad():
-            if self.score == 'agreement':
-                score = F.softmax(s.detach().float(), dim=1).gather(
-                    1, t.argmax(dim=1, keepdim=True)).squeeze(1)
+            if self.score in ('agreement', 'contradiction'):
+                p = F.softmax(s.detach().float(), dim=1)
+                score = p.gather(1, t.argmax(dim=1, keepdim=True)).squeeze(1)
+                if self.score == 'contradiction':
+                    score = score / p.max(dim=1).values
             else:
                 score = torch.exp(-per_clip.detach().float())
             warm = (int(self.bank.seen) <
@@ -109,8 +123,12 @@ class SelectiveKDHead(BaseDistillHead):
                                         labelled & ~agree)
             trust = torch.where(labelled, agree.float(), smoothed)
             keep_rate = self.current_keep_rate()
-            level = None if warm else self.bank.unlabelled_quantile(
-                1 - keep_rate)
+            if warm:
+                level = None
+            elif self.threshold is not None:
+                level = self.threshold
+            else:
+                level = self.bank.unlabelled_quantile(1 - keep_rate)
             kept_unlabelled = (torch.ones_like(labelled) if level is None
                                else smoothed >= level)
             kept = torch.where(labelled, agree, kept_unlabelled)

@@ -191,3 +191,21 @@ def test_mnf_reports_its_per_clip_signals():
         assert not values.requires_grad
     assert ((signals['gate_mean'] > 0) & (signals['gate_mean'] < 1)).all()
     assert 'trust' not in signals  # the MNF weighs no clip
+
+
+def test_contradiction_keeps_what_the_student_is_unsure_of():
+    head = selective(score='contradiction', warmup_epochs=0.0, threshold=0.2,
+                     momentum=0.0)
+    t = one_hot_logits([0, 0, 0])
+    # clip 0: the student agrees; 1: unsure (flat); 2: confidently class 3
+    s = torch.stack([one_hot_logits(0, 4.0), torch.zeros(C),
+                     one_hot_logits(3, 4.0)])
+    head(make_inputs(s, t, [-1] * 3, [False] * 3, sample_idx=[0, 1, 2]))
+    trust = head.clip_trust['trust']
+    assert trust[0].item() == pytest.approx(1.0)
+    assert trust[1].item() == pytest.approx(1.0)
+    assert trust[2].item() == pytest.approx(float(torch.exp(
+        torch.tensor(-4.0))))
+    assert head.clip_kept.tolist() == [True, True, False]
+    with pytest.raises(ValueError, match='threshold'):
+        build(dict(type='SelectiveKDHead', threshold=2.0))
