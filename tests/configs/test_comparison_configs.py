@@ -36,6 +36,7 @@ EXPECTED = {
 TRUST_HEADS = {
     'selective-kd': {'loss_kd'},
     'selective-kd-small-loss': {'loss_kd'},
+    'selective-kd-contradiction': {'loss_kd'},
     'label-agreement-kd': {'loss_kd'},
     'wsld-kd': {'loss_kd'},
     'confident-kd': {'loss_kd'},

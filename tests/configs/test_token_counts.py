@@ -123,7 +123,8 @@ def test_the_label_scarce_comparisons_have_their_rows():
     assert rows_at(25) == {
         'student', 'mnf-csc-faithful', 'mnf-csc-csc0.1',
         'mnf-csc-teacher-labels', 'kd', 'selective-kd',
-        'selective-kd-small-loss', 'label-agreement-kd', 'wsld-kd',
+        'selective-kd-small-loss', 'selective-kd-contradiction',
+        'label-agreement-kd', 'wsld-kd',
         'confident-kd', 'gce-kd'
     }
     assert rows_at(50) == {'student', 'mnf-csc-teacher-labels', 'kd'}
