@@ -7,6 +7,7 @@ from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..layers import TrustBank
+from ..utils import gather_batch
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
 
@@ -27,11 +28,13 @@ class SelectiveKDHead(BaseDistillHead):
       ``'agreement'`` is the student's probability (softmax of its logits,
       detached) of the teacher's class, ``'small_loss'`` is
       ``exp(-KD loss of the clip)``: both high where video and sound tell
-      the same class; ``'contradiction'`` is the student's probability of
-      the teacher's class over that of its own top class, 1 where they
-      agree or the student is unsure, small only where the video
-      confidently says another class (so a clip the student finds hard is
-      not taken for irrelevant).
+      the same class; ``'contradiction'`` compares classes by how much
+      more likely the video makes them than the student's running mean
+      prediction ``m`` (its class prior): ``r_c = p_s(c) / m_c``, and the
+      score is ``r_teacher / max_c r_c``, 1 where the student agrees, is
+      unsure or only repeats its prior, small only where the video
+      confidently says another class (so a clip the student finds hard,
+      or a student collapsed onto the frequent classes, drops nothing).
 
     For the first ``warmup_epochs`` (counted in clips seen, over every
     rank), while the student knows too little to judge, KD uses every
@@ -96,6 +99,8 @@ class SelectiveKDHead(BaseDistillHead):
         self.warmup_epochs = warmup_epochs
         self.keep_rate = keep_rate
         self.bank = TrustBank(momentum)
+        # the student's mean prediction over the clips seen (contradiction)
+        self.register_buffer('student_prior', torch.empty(0))
 
     def set_train_size(self, num_samples: int) -> None:
         self.bank.set_num_samples(num_samples)
@@ -110,11 +115,11 @@ class SelectiveKDHead(BaseDistillHead):
         agree = inputs.label_agreement(self.teacher)
         labelled = inputs.labelled
         with torch.no_grad():
-            if self.score in ('agreement', 'contradiction'):
+            if self.score == 'agreement':
                 p = F.softmax(s.detach().float(), dim=1)
                 score = p.gather(1, t.argmax(dim=1, keepdim=True)).squeeze(1)
-                if self.score == 'contradiction':
-                    score = score / p.max(dim=1).values
+            elif self.score == 'contradiction':
+                score = self.contradiction(s, t)
             else:
                 score = torch.exp(-per_clip.detach().float())
             warm = (int(self.bank.seen) <
@@ -138,6 +143,33 @@ class SelectiveKDHead(BaseDistillHead):
             loss_kd=self.loss_kd(s, t, kept.to(per_clip.dtype)),
             kd_kept=kept.float().mean(),
             kd_keep_rate=s.new_tensor(keep_rate))
+
+    @torch.no_grad()
+    def contradiction(self, s: Tensor, t: Tensor,
+                      prior_momentum: float = 0.99) -> Tensor:
+        """The ``'contradiction'`` score of each clip (see above), after
+        moving the running mean prediction with the whole batch's.
+
+        Shapes:
+            s, t: (N, C) logits; output (N, ).
+        """
+        p = F.softmax(s.detach().float(), dim=1)
+        mean = gather_batch(p)[0].mean(dim=0)
+        if self.student_prior.numel() != p.size(1):
+            self.student_prior.data = mean.clone()
+        else:
+            self.student_prior.mul_(prior_momentum).add_(
+                mean, alpha=1 - prior_momentum)
+        ratio = p / self.student_prior.clamp(min=1e-8)
+        teacher = ratio.gather(1, t.argmax(dim=1, keepdim=True)).squeeze(1)
+        return teacher / ratio.max(dim=1).values
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args,
+                              **kwargs) -> None:
+        saved = state_dict.get(prefix + 'student_prior')
+        if saved is not None:
+            self.student_prior.data = torch.empty_like(saved)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def current_keep_rate(self) -> float:
         """``keep_rate``, or 1 - the teacher's contradiction rate on the

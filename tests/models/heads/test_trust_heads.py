@@ -196,16 +196,31 @@ def test_mnf_reports_its_per_clip_signals():
 def test_contradiction_keeps_what_the_student_is_unsure_of():
     head = selective(score='contradiction', warmup_epochs=0.0, threshold=0.2,
                      momentum=0.0)
-    t = one_hot_logits([0, 0, 0])
-    # clip 0: the student agrees; 1: unsure (flat); 2: confidently class 3
+    t = one_hot_logits([0, 0, 0, 1])
+    # clip 0: the student agrees; 1: unsure (flat); 2: confidently class 3;
+    # 3: class 1 as the teacher
     s = torch.stack([one_hot_logits(0, 4.0), torch.zeros(C),
-                     one_hot_logits(3, 4.0)])
-    head(make_inputs(s, t, [-1] * 3, [False] * 3, sample_idx=[0, 1, 2]))
-    trust = head.clip_trust['trust']
-    assert trust[0].item() == pytest.approx(1.0)
-    assert trust[1].item() == pytest.approx(1.0)
-    assert trust[2].item() == pytest.approx(float(torch.exp(
-        torch.tensor(-4.0))))
-    assert head.clip_kept.tolist() == [True, True, False]
+                     one_hot_logits(3, 4.0), one_hot_logits(1, 4.0)])
+    head(make_inputs(s, t, [-1] * 4, [False] * 4, sample_idx=[0, 1, 2, 3]))
+    p = F.softmax(s, 1)
+    ratio = p / p.mean(0)
+    torch.testing.assert_close(head.clip_trust['trust'],
+                               ratio[torch.arange(4), t.argmax(1)] /
+                               ratio.max(1).values)
+    assert head.clip_trust['trust'][0].item() == pytest.approx(1.0)
+    assert head.clip_kept.tolist() == [True, True, False, True]
     with pytest.raises(ValueError, match='threshold'):
         build(dict(type='SelectiveKDHead', threshold=2.0))
+
+
+def test_contradiction_of_a_student_collapsed_onto_its_prior_is_none():
+    head = selective(score='contradiction', warmup_epochs=0.0, threshold=0.2)
+    # the same prediction for every clip, whatever the teacher says
+    s = one_hot_logits([2] * 4, scale=3.0)
+    head(make_inputs(s, one_hot_logits([0, 1, 2, 3]), [-1] * 4, [False] * 4,
+                     sample_idx=[0, 1, 2, 3]))
+    torch.testing.assert_close(head.clip_trust['trust'], torch.ones(4))
+    state = head.state_dict()
+    fresh = build(dict(type='SelectiveKDHead', score='contradiction'))
+    fresh.load_state_dict(state)
+    torch.testing.assert_close(fresh.student_prior, head.student_prior)
