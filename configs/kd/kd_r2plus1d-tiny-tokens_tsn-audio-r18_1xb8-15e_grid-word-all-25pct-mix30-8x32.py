@@ -1,24 +1,10 @@
 # ./kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py
-# with the sound of 30 % of the training clips (the same ones in every run:
-# seed 0) mixed at 0 dB with the sound of a clip of another word, and the
-# teacher's features of that sound. Make them with
-#   python tools/data/build_irrelevant_sound.py data/grid/words/clips \
-#       data/grid/words/all_train.txt data/grid/audio_logmel/words_mix \
-#       --kind mix --snr-db 0 --seed 0
-#   python tools/extract_teacher_features.py \
-#       configs/audio_teacher/tsn-audio_r18_1xb16-15e_grid-word-all-logmel.py \
-#       work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth \
-#       --split train --out-dir data/grid/teacher_feats/word_all_mix \
-#       --cfg-options \
-#       train_dataloader.dataset.data_prefix.audio=data/grid/audio_logmel/words_mix
+# with the sound of 30 % of the training clips (the same ones in every run)
+# mixed at 0 dB with a clip of another word, and the teacher's feature of that
+# sound (made by the commands in configs/robust_kd/README.md).
 _base_ = './kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py'
 
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='IrrelevantSoundDataset',
-        kind='mix',
-        ratio=0.3,
-        seed=0,
-        sound_prefix=dict(teacher='data/grid/teacher_feats/word_all_mix'),
-        dataset={{_base_.train_dataloader.dataset}}))
+train_dataloader = dict(dataset=dict(
+    _delete_=True, type='IrrelevantSoundDataset', kind='mix', ratio=0.3,
+    sound_prefix=dict(teacher='data/grid/teacher_feats/word_all_mix'),
+    dataset={{_base_.train_dataloader.dataset}}))

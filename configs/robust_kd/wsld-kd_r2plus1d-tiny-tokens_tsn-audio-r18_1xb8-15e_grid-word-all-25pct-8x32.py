@@ -1,12 +1,5 @@
-# LabelAgreementKDHead with the WSLD weight (Zhou et al. 2021) on the labelled
-# clips; every unlabelled clip is kept.
-# Data, teacher and schedule of the label-scarce Hinton KD config (25 % of
-# the training clips labelled); only the distillation head differs.
-_base_ = '../kd/kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py'
+# LabelAgreementKDHead with the WSLD weight (Zhou et al. 2021) on the
+# labelled clips instead of a mask; every unlabelled clip is kept.
+_base_ = './label-agreement-kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py'
 
-model = dict(
-    heads=dict(
-        _delete_=True,
-        label_agreement_kd=dict(
-            type='LabelAgreementKDHead',
-            weighting='wsld')))
+model = dict(heads=dict(label_agreement_kd=dict(weighting='wsld')))
