@@ -6,9 +6,8 @@ trust in the teacher found the clips with irrelevant sound, epoch by epoch
 Writes ``<out>.csv`` (run, epoch, every trust key of the epoch, val top-1)
 and ``<out>.png`` (the two curves per run). Example::
 
-    python tools/analysis/trust_curves.py \
-        'KD=work_dirs/robust_25pct/kd_..._25pct-swap30-8x32/seed3' \
-        'selective=work_dirs/robust_25pct/selective-kd_..._25pct-swap30-8x32/seed3' \
+    python tools/analysis/trust_curves.py 'KD=work_dirs/kd_run' \
+        'contradiction=work_dirs/contradiction_run' \
         --key trust/auc trust/student_agreement_auc --out trust_swap30
 """
 import argparse

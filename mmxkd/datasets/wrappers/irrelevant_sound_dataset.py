@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import os.path as osp
-from typing import Any, Dict, Union
+from typing import Any, Dict, Optional, Union
 
 import numpy as np
 from mmengine.logging import print_log
@@ -134,7 +134,7 @@ class IrrelevantSoundDataset:
             logger='current')
         self._fully_initialized = True
 
-    def _feature_length(self) -> Union[int, None]:
+    def _feature_length(self) -> Optional[int]:
         """The teacher feature length of the wrapped dataset's clips."""
         if 'teacher' not in self.sound_prefix:
             return None
@@ -144,7 +144,7 @@ class IrrelevantSoundDataset:
         return None if own is None else len(load_teacher_feature(own))
 
     @staticmethod
-    def _check(key: str, path: str, expected: Union[int, None]) -> list:
+    def _check(key: str, path: str, expected: Optional[int]) -> list:
         try:
             array = (load_teacher_feature(path)
                      if key == 'teacher' else load_spectrogram(path))

@@ -30,12 +30,13 @@ class TrustScoreHook(Hook):
     :func:`~mmxkd.evaluation.trust_scores`: the ROC-AUC of the trust for
     the relevant clips and, for the signal ``trust`` of a head that reports
     the clips it kept (``clip_kept``), the share of clips it flagged (did
-    not keep) and their precision and recall for the irrelevant clips. The figures go to the log, to the
-    visualizer's scalars (step = epoch) and to ``<work_dir>/trust.json``,
-    one entry per epoch. Keys: ``trust/auc``, ``trust/precision``,
-    ``trust/recall``, ``trust/flagged``, ``trust/irrelevant`` for the
-    signal ``trust``, ``trust/<signal>_auc`` for the others; with several
-    heads exposing trust, ``trust/<head>.`` prefixes them.
+    not keep) and their precision and recall for the irrelevant clips. The
+    figures go to the log, to the visualizer's scalars (step = epoch) and
+    to ``<work_dir>/trust.json``, one entry per epoch. Keys:
+    ``trust/auc``, ``trust/precision``, ``trust/recall``, ``trust/flagged``,
+    ``trust/irrelevant`` for the signal ``trust``, ``trust/<signal>_auc``
+    for the others; with several heads exposing trust, ``trust/<head>.``
+    prefixes them.
     """
 
     priority = 'LOW'

@@ -34,7 +34,8 @@ def roc_auc(scores: np.ndarray, positive: np.ndarray) -> Optional[float]:
     for start, end in zip(starts, ends):
         ranks[order[start:end]] = (start + end + 1) / 2
     rank_sum = ranks[positive].sum()
-    return float((rank_sum - num_pos * (num_pos + 1) / 2) / (num_pos * num_neg))
+    pairs = num_pos * num_neg
+    return float((rank_sum - num_pos * (num_pos + 1) / 2) / pairs)
 
 
 def trust_scores(trust: np.ndarray,

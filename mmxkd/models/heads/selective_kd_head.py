@@ -41,9 +41,10 @@ class SelectiveKDHead(BaseDistillHead):
     unlabelled clip and the labelled clips whose teacher agrees with the
     label. After it, the unlabelled clips whose smoothed trust lies below
     ``threshold`` (when given) or else below the ``1 - keep_rate`` quantile
-    of all unlabelled clips' trust are dropped from KD. ``keep_rate=None`` estimates it from the labelled clips:
-    ``1 -`` the share of them whose teacher contradicted the label so far,
-    the teacher's error rate on this training set, irrelevant sound included.
+    of all unlabelled clips' trust are dropped from KD. ``keep_rate=None``
+    estimates it from the labelled clips: ``1 -`` the share of them whose
+    teacher contradicted the label so far, the teacher's error rate on this
+    training set, irrelevant sound included.
 
     ``clip_trust['trust']`` is the trust above, ``clip_kept`` the clips KD
     used (:class:`~mmxkd.engine.hooks.TrustScoreHook`). Logged:
