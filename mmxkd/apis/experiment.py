@@ -34,6 +34,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from mmengine.config import Config, DictAction
 
+from mmxkd.engine.hooks import load_trust_entries
 from mmxkd.fileio import save_json
 
 # The files of a run directory (see the module docstring).
@@ -213,14 +214,12 @@ def read_trust(run_dir: str) -> Dict[str, float]:
     path = osp.join(run_dir, TRUST_FILE)
     if not osp.isfile(path):
         return {}
-    with open(path) as f:
-        try:
-            entries = json.load(f)
-        except json.JSONDecodeError as err:
-            raise RunError(f'{path} is not JSON: {err}') from err
-    if not isinstance(entries, list) or not entries or not isinstance(
-            entries[-1], dict):
-        raise RunError(f'{path}: expected a list of per-epoch entries')
+    try:
+        entries = load_trust_entries(path)
+    except ValueError as err:
+        raise RunError(str(err)) from err
+    if not entries:
+        return {}
     return {key: float(value) for key, value in entries[-1].items()
             if key.startswith('trust/')}
 

@@ -12,12 +12,12 @@ and ``<out>.png`` (the two curves per run). Example::
 """
 import argparse
 import csv
-import json
 import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
 from mmxkd.apis.experiment import read_val_curve
+from mmxkd.engine.hooks import load_trust_entries
 from mmxkd.fileio import atomic_open
 
 
@@ -26,15 +26,10 @@ def read_trust_curve(run_dir: str) -> List[dict]:
     path = osp.join(run_dir, 'trust.json')
     if not osp.isfile(path):
         return []
-    with open(path) as f:
-        try:
-            entries = json.load(f)
-        except json.JSONDecodeError as err:
-            sys.exit(f'error: {path} is not JSON: {err}')
-    if not isinstance(entries, list) or not all(
-            isinstance(e, dict) and 'epoch' in e for e in entries):
-        sys.exit(f'error: {path}: expected a list of per-epoch entries')
-    return entries
+    try:
+        return load_trust_entries(path)
+    except ValueError as err:
+        sys.exit(f'error: {err}')
 
 
 def parse_args() -> argparse.Namespace:

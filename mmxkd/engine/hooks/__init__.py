@@ -19,6 +19,7 @@ from .mnf_health_hook import MNFHealthHook  # noqa: E402
 
 __all__ += ['MNFHealthHook']
 
-from .trust_score_hook import TrustScoreHook  # noqa: E402
+from .trust_score_hook import (TrustScoreHook,  # noqa: E402
+                               load_trust_entries)
 
-__all__ += ['TrustScoreHook']
+__all__ += ['TrustScoreHook', 'load_trust_entries']

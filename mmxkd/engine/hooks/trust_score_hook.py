@@ -126,14 +126,16 @@ class TrustScoreHook(Hook):
         path = osp.join(work_dir, TRUST_FILE)
         entries = []
         if osp.isfile(path):
-            entries = [e for e in _load_entries(path) if e['epoch'] < epoch]
+            entries = [
+                e for e in load_trust_entries(path) if e['epoch'] < epoch
+            ]
         entries.append(dict(epoch=epoch, **scalars))
         save_json(path, entries, indent=1)
 
 
-def _load_entries(path: str) -> List[dict]:
-    """The epochs of a ``trust.json``; a file that is not one is an
-    error naming it."""
+def load_trust_entries(path: str) -> List[dict]:
+    """The per-epoch entries of a ``trust.json``; a file that is not one is
+    a ValueError naming it."""
     with open(path) as f:
         try:
             entries = json.load(f)

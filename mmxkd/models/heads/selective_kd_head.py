@@ -141,7 +141,7 @@ class SelectiveKDHead(BaseDistillHead):
         self.clip_trust = dict(trust=trust)
         self.clip_kept = kept
         return dict(
-            loss_kd=self.loss_kd(s, t, kept.to(per_clip.dtype)),
+            loss_kd=self.loss_kd.reduce(per_clip, kept.to(per_clip.dtype)),
             kd_kept=kept.float().mean(),
             kd_keep_rate=s.new_tensor(keep_rate))
 

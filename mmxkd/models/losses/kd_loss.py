@@ -43,7 +43,13 @@ class KDLoss(nn.Module):
                 student_logits: Tensor,
                 teacher_logits: Tensor,
                 weight: Optional[Tensor] = None) -> Tensor:
-        per_clip = self.per_clip(student_logits, teacher_logits)
+        return self.reduce(self.per_clip(student_logits, teacher_logits),
+                           weight)
+
+    @staticmethod
+    def reduce(per_clip: Tensor, weight: Optional[Tensor] = None) -> Tensor:
+        """The loss from :meth:`per_clip`'s values: their mean, or
+        ``sum_i w_i L_i / N`` with a weight."""
         if weight is None:
             return per_clip.mean()
         if weight.shape != per_clip.shape:
