@@ -7,13 +7,13 @@ installed when ``mmxkd`` is imported (``default_scope='mmxkd'`` or
 the installed versions have the bug it fixes (:mod:`mmxkd.compat.patch`).
 One INFO line names the fixes applied; ``MMXKD_COMPAT_VERBOSE=1`` logs each
 one's own line (what it fixes, the upstream issue) at INFO too, otherwise at
-DEBUG. ``MMXKD_NO_COMPAT=drn,checkpoint,cpu_ddp,test_log`` (any of them, or
-``all``) turns fixes off.
+DEBUG. ``MMXKD_NO_COMPAT=drn,checkpoint,atomic_ckpt,cpu_ddp,test_log`` (any
+of them, or ``all``) turns fixes off.
 """
 import warnings
 from typing import List
 
-from . import checkpoint, distributed, drn, logger_hook
+from . import checkpoint, checkpoint_writes, distributed, drn, logger_hook
 from .checkpoint import CheckpointRefused, load_local_checkpoint
 from .patch import CompatPatch, apply_patches
 
@@ -22,7 +22,8 @@ __all__ = [
     'load_local_checkpoint'
 ]
 
-PATCHES = (drn.PATCH, checkpoint.PATCH, distributed.PATCH, logger_hook.PATCH)
+PATCHES = (drn.PATCH, checkpoint.PATCH, checkpoint_writes.PATCH,
+           distributed.PATCH, logger_hook.PATCH)
 
 
 def apply_compat() -> List[str]:

@@ -22,9 +22,10 @@ PATCHES = {p.name: p for p in compat.PATCHES}
 PROBE = '''
 import json, sys
 import mmxkd
+import mmengine.runner.runner
 from mmxkd import compat
 from mmengine.dist import utils as dist_utils
-from mmengine.hooks import LoggerHook
+from mmengine.hooks import CheckpointHook, LoggerHook
 from mmengine.model import MMDistributedDataParallel
 from mmengine.runner.checkpoint import CheckpointLoader
 again = compat.apply_compat()
@@ -32,6 +33,11 @@ in_effect = {
     'drn': 'mmaction.models.localizers.drn' in sys.modules,
     'checkpoint': CheckpointLoader._schemes['']
     is compat.checkpoint.load_local_checkpoint,
+    'atomic_ckpt': all(
+        getattr(f, 'mmxkd_atomic', False)
+        for f in (mmengine.runner.runner.save_checkpoint,
+                  CheckpointHook._save_best_checkpoint,
+                  CheckpointHook._save_checkpoint_with_step)),
     'cpu_ddp': dist_utils._init_dist_pytorch
     is compat.distributed._init_dist_pytorch
     and MMDistributedDataParallel.__init__
@@ -98,7 +104,7 @@ def test_one_short_line_by_default(default_run):
              if 'mmxkd.compat' in x)
     message = line.split(' - INFO - ', 1)[1]
     assert message == (
-        'mmxkd.compat: applied drn, checkpoint, cpu_ddp, test_log '
+        'mmxkd.compat: applied drn, checkpoint, atomic_ckpt, cpu_ddp, test_log '
         '(details: MMXKD_COMPAT_VERBOSE=1; off: MMXKD_NO_COMPAT=<names>|all)')
 
 
@@ -186,6 +192,7 @@ def test_the_digest_names_only_what_this_call_installed(fresh):
     ('drn', 'mmaction2', '1.1.0'),
     ('drn', 'mmaction2', '1.2.1'),
     ('checkpoint', 'torch', '2.5.1'),
+    ('atomic_ckpt', 'mmengine', '0.11.0'),
     ('cpu_ddp', 'mmengine', '0.9.1'),
     ('cpu_ddp', 'mmengine', '0.11.0'),
     ('test_log', 'mmengine', '0.9.1'),
