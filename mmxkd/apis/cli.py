@@ -220,7 +220,9 @@ def build_test_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         '--dump',
         type=str,
-        help='dump predictions to a pickle file for offline evaluation')
+        help='write the predictions for offline evaluation: to an .npz file '
+        '(pred_score, gt_label; what mmxkd\'s tools read) or, as in '
+        'MMAction2, to a .pkl file (mmxkd never reads pickles back)')
     parser.add_argument(
         PARTIAL_FLAG,
         action='store_true',
@@ -242,18 +244,24 @@ def merge_test_args(cfg: Config, args: argparse.Namespace) -> Config:
         args: The parsed arguments.
 
     Returns:
-        ``cfg``, loading the checkpoint; with ``--dump`` a ``DumpResults``
-        metric is added to the test evaluator. ``--cfg-options`` are applied
-        last.
+        ``cfg``, loading the checkpoint; with ``--dump`` a
+        ``DumpPredictions`` (``.npz``) or MMEngine's ``DumpResults``
+        (``.pkl``) metric is added to the test evaluator. ``--cfg-options``
+        are applied last.
 
     Raises:
-        ValueError: ``--dump`` is not a ``.pkl`` / ``.pickle`` file.
+        ValueError: ``--dump`` is not an ``.npz``, ``.pkl`` or ``.pickle``
+            file.
     """
     merge_runner_args(cfg, args)
     if args.dump is not None:
-        if not args.dump.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--dump must end with .pkl, got {args.dump}')
-        dump_metric = dict(type='DumpResults', out_file_path=args.dump)
+        if args.dump.endswith('.npz'):
+            dump_metric = dict(type='DumpPredictions', out_file_path=args.dump)
+        elif args.dump.endswith(('.pkl', '.pickle')):
+            dump_metric = dict(type='DumpResults', out_file_path=args.dump)
+        else:
+            raise ValueError(
+                f'--dump must end with .npz (or .pkl), got {args.dump}')
         if isinstance(cfg.test_evaluator, (list, tuple)):
             cfg.test_evaluator = [*cfg.test_evaluator, dump_metric]
         else:

@@ -6,7 +6,7 @@ run them), and read back what the runs left there.
 A run directory holds MMEngine's training work dir (``epoch_<N>.pth``,
 ``last_checkpoint``, ``best_*.pth``, ``<ts>/vis_data/scalars.json``), the
 test's work dir ``test/`` (``<ts>/<ts>.json``), with ``dump`` the test
-predictions ``test_predictions.pkl``, with ``log_to_file`` the tools' output
+predictions ``test_predictions.npz``, with ``log_to_file`` the tools' output
 ``run.log``, with a trust head ``trust.json`` (``TrustScoreHook``), and,
 written last, ``metrics.json`` (the test metrics and the last epoch's trust
 scores), which marks the run done:
@@ -39,7 +39,7 @@ from mmxkd.fileio import save_json
 
 # The files of a run directory (see the module docstring).
 RECORD_FILE = 'metrics.json'
-PREDICTIONS_FILE = 'test_predictions.pkl'
+PREDICTIONS_FILE = 'test_predictions.npz'
 LOG_FILE = 'run.log'
 TEST_DIR = 'test'
 LOCK_FILE = '.lock'
@@ -327,7 +327,7 @@ class Run:
             test.
         train_options: More ``--cfg-options`` of the training only.
         checkpoint: Which checkpoint to test, one of :data:`CHECKPOINTS`.
-        dump: Also write the test predictions to ``test_predictions.pkl``.
+        dump: Also write the test predictions to ``test_predictions.npz``.
         variant: What sets this run apart from the plain run of the config
             and seed (e.g. ``scrambled teacher``), for its label.
     """

@@ -2,8 +2,9 @@
 import mmaction.evaluation  # noqa: F401  (fills the parent registries)
 
 from .functional import roc_auc, trust_scores
-from .metrics import MultiLabelMAPMetric, VideoRetrievalMetric
+from .metrics import (DumpPredictions, MultiLabelMAPMetric,
+                      VideoRetrievalMetric)
 
 __all__ = [
-    'MultiLabelMAPMetric', 'VideoRetrievalMetric', 'roc_auc', 'trust_scores'
+    'DumpPredictions', 'MultiLabelMAPMetric', 'VideoRetrievalMetric', 'roc_auc', 'trust_scores'
 ]

@@ -72,20 +72,24 @@ def test_amp_and_sync_bn_need_cuda(monkeypatch):
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
 
 
-def test_test_arguments():
+@pytest.mark.parametrize('dump, metric', [
+    ('preds.npz', 'DumpPredictions'),
+    ('preds.pkl', 'DumpResults'),  # MMAction2's; mmxkd never reads it
+])
+def test_test_arguments(dump, metric):
     args = build_test_parser().parse_args(
-        [CONFIG, 'ckpt.pth', '--dump', 'preds.pkl', '--cfg-options',
+        [CONFIG, 'ckpt.pth', '--dump', dump, '--cfg-options',
          'load_from=other.pth'])
     cfg = merge_test_args(base_cfg(), args)
     assert cfg.test_evaluator == [
         dict(type='AccMetric'),
-        dict(type='DumpResults', out_file_path='preds.pkl')]
+        dict(type=metric, out_file_path=dump)]
     assert cfg.load_from == 'other.pth'
     args = build_test_parser().parse_args([CONFIG, 'ckpt.pth'])
     assert merge_test_args(base_cfg(), args).load_from == 'ckpt.pth'
     args = build_test_parser().parse_args(
         [CONFIG, 'ckpt.pth', '--dump', 'preds.json'])
-    with pytest.raises(ValueError, match='--dump must end with .pkl'):
+    with pytest.raises(ValueError, match='--dump must end with .npz'):
         merge_test_args(base_cfg(), args)
 
 

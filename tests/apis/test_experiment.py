@@ -35,7 +35,8 @@ with open(osp.join(work_dir, 'last_checkpoint'), 'w') as f:
     f.write('/elsewhere/epoch_1.pth')
 '''
 FAKE_TEST = '''
-import json, os, os.path as osp, pickle, sys
+import json, os, os.path as osp, sys
+import numpy as np
 args = sys.argv[1:]
 with open(osp.join(osp.dirname(__file__), '..', 'calls.jsonl'), 'a') as f:
     f.write(json.dumps(['test'] + args) + '\\n')
@@ -44,8 +45,8 @@ os.makedirs(log_dir, exist_ok=True)
 with open(osp.join(log_dir, '20260101_000000.json'), 'w') as f:
     f.write(json.dumps({'acc/top1': 0.75, 'time': 0.1}) + '\\n')
 if '--dump' in args:
-    with open(args[args.index('--dump') + 1], 'wb') as f:
-        pickle.dump([], f)
+    np.savez(args[args.index('--dump') + 1], pred_score=np.zeros((1, 2)),
+             gt_label=np.zeros((1, 1)))
 '''
 
 
@@ -281,6 +282,7 @@ def test_run_without_its_predictions_is_tested_again(repo, tmp_path):
     run_dir = str(tmp_path / 'a')
     save_record(run_dir)
     touch(osp.join(run_dir, 'epoch_1.pth'))
+    touch(osp.join(run_dir, 'test_predictions.pkl'))  # older: never read
     run = Run('a.py', 3, run_dir, dump=True)
     assert ExperimentRunner(repo).run(run)[1] is False
     assert [call[0] for call in calls(repo)] == ['test']

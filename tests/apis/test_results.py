@@ -4,15 +4,19 @@ dumped predictions, PNG plots."""
 import csv
 import io
 import math
+import os
 import pickle
 
 import numpy as np
+import pytest
+import torch
 
 from mmxkd.apis.experiment import RunRecord
 from mmxkd.apis.results import (format_accuracy_table, format_comparison_csv,
                                 format_comparison_table, markdown_table,
                                 mean_std, plot_metric_bars, plot_val_curves,
                                 prediction_scores, table_columns)
+from mmxkd.evaluation import DumpPredictions
 
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 
@@ -76,18 +80,49 @@ def test_comparison_csv_columns():
     assert len(rows) == 4
 
 
+def _dump(path: str, preds) -> None:
+    """Write predictions as tools/test.py --dump does."""
+    metric = DumpPredictions(path)
+    metric.process(None, [dict(pred_score=torch.tensor(p),
+                               gt_label=torch.tensor([g])) for p, g in preds])
+    metric.compute_metrics(metric.results)
+
+
 def test_prediction_scores(tmp_path):
     # classes 0, 1, 2 of 4; the sample of class 2 is wrong at top-1
     preds = [([0.7, 0.1, 0.1, 0.1], 0), ([0.1, 0.6, 0.2, 0.1], 1),
              ([0.1, 0.6, 0.3, 0.0], 2), ([0.6, 0.2, 0.1, 0.1], 0)]
-    dump = tmp_path / 'preds.pkl'
-    with open(dump, 'wb') as f:
-        pickle.dump([dict(pred_score=np.array(p), gt_label=np.array([g]))
-                     for p, g in preds], f)
-    scores = prediction_scores(str(dump), 4)
+    dump = str(tmp_path / 'preds.npz')
+    _dump(dump, preds)
+    assert os.listdir(tmp_path) == ['preds.npz']
+    scores = prediction_scores(dump, 4)
     assert scores['top1'] == 0.75 and scores['top5'] == 1.0
     assert scores['per_class'][:3] == [1.0, 1.0, 0.0]
     assert math.isnan(scores['per_class'][3])
+
+
+class _Payload:
+    """Unpickling this creates the file ``MARK``."""
+    MARK = ''
+
+    def __reduce__(self):
+        return (open, (self.MARK, 'w'))
+
+
+@pytest.mark.parametrize('kind', ['pkl', 'npz-with-objects'])
+def test_hostile_predictions_are_refused_unread(tmp_path, kind):
+    _Payload.MARK = str(tmp_path / 'payload-ran')
+    if kind == 'pkl':
+        dump = str(tmp_path / 'preds.pkl')
+        with open(dump, 'wb') as f:
+            pickle.dump([dict(pred_score=_Payload(), gt_label=0)], f)
+    else:
+        dump = str(tmp_path / 'preds.npz')
+        np.savez(dump, pred_score=np.array([_Payload()], dtype=object),
+                 gt_label=np.zeros(1))
+    with pytest.raises(ValueError, match='preds'):
+        prediction_scores(dump, 4)
+    assert not os.path.exists(_Payload.MARK)
 
 
 def test_accuracy_table():

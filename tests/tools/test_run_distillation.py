@@ -2,9 +2,11 @@
 """The main job end to end on generated clips: audio teacher -> teacher
 features -> student alone, MNF + CSC and its scrambled-teacher control ->
 table, gains, curves PNG and MNF picture."""
+import glob
 import json
 import os
 import os.path as osp
+import pickle
 import sys
 
 import pytest
@@ -78,9 +80,25 @@ def test_main_job_runs_and_resumes(scene_data, tmp_path):
         work_dir, 'seed3', 'teacher', 'epoch_1.pth') in both
     assert 'swap_sound_ratio=1.0' in both
 
+    # a code-executing pickle where older versions kept the predictions
+    marker = str(tmp_path / 'payload-ran')
+    for run_dir in glob.glob(osp.join(work_dir, 'seed3', '*', '')):
+        with open(osp.join(run_dir, 'test_predictions.pkl'), 'wb') as f:
+            pickle.dump(_Payload(marker), f)
     again = run_tool(cmd, timeout=600)
     assert again.stdout.count('done before:') == 4
     assert 'tools/train.py' not in again.stdout
+    assert not osp.exists(marker)
+
+
+class _Payload:
+    """Unpickling this creates the file ``marker``."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, 'w'))
 
 
 def test_full_frame_dataset_without_control(synthetic_data, tmp_path):
