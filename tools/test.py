@@ -8,6 +8,7 @@ import mmxkd  # noqa: F401  (compatibility fixes, registries)
 from mmxkd.apis.checkpoint_check import check_test_checkpoint
 from mmxkd.apis.cli import (build_runner, build_test_parser, merge_test_args,
                             parse_args)
+from mmxkd.fileio import hold_work_dir
 
 
 def main() -> None:
@@ -17,10 +18,11 @@ def main() -> None:
     cfg = merge_test_args(Config.fromfile(args.config), args)
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
-    runner = build_runner(cfg)
-    check_test_checkpoint(runner.model, args.checkpoint,
-                          args.allow_partial_checkpoint)
-    runner.test()
+    with hold_work_dir(cfg.work_dir):
+        runner = build_runner(cfg)
+        check_test_checkpoint(runner.model, args.checkpoint,
+                              args.allow_partial_checkpoint)
+        runner.test()
 
 
 if __name__ == '__main__':

@@ -5,13 +5,15 @@ from mmengine.config import Config
 import mmxkd  # noqa: F401  (compatibility fixes, registries)
 from mmxkd.apis.cli import (build_runner, build_train_parser,
                             merge_train_args, parse_args)
+from mmxkd.fileio import hold_work_dir
 
 
 def main() -> None:
     """Parse the arguments, merge them into the config and train."""
     args = parse_args(build_train_parser())
     cfg = merge_train_args(Config.fromfile(args.config), args)
-    build_runner(cfg).train()
+    with hold_work_dir(cfg.work_dir):
+        build_runner(cfg).train()
 
 
 if __name__ == '__main__':

@@ -1,12 +1,15 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""File input and output: atomic writing, strict ``.npy`` reading."""
+"""File input and output: atomic writing, strict ``.npy`` reading, one
+writer per work directory."""
 from .atomic import (TMP_MARK, AtomicFile, atomic_open,
                      remove_stale_temp_files, save_json, save_torch,
                      write_lines)
 from .npy import load_spectrogram, load_teacher_feature, save_npy_atomic
+from .work_dir_lock import WRITER_LOCK_FILE, WorkDirBusy, hold_work_dir
 
 __all__ = [
     'TMP_MARK', 'AtomicFile', 'atomic_open', 'remove_stale_temp_files',
     'save_json', 'save_torch', 'write_lines', 'load_spectrogram',
-    'load_teacher_feature', 'save_npy_atomic'
+    'load_teacher_feature', 'save_npy_atomic', 'WRITER_LOCK_FILE',
+    'WorkDirBusy', 'hold_work_dir'
 ]
