@@ -125,7 +125,9 @@ class AudioVisualDataset(BaseActionDataset):
         filename_tmpl (str): JSON format only. Defaults to
             ``'{video_id}.mp4'``.
         teacher_feat_dim (int, optional): Expected feature length; by
-            default all features must share the first one's length.
+            default all features must share the most common length, which
+            is then stored in ``teacher_feat_dim`` (the training hooks
+            compare it with the model's teacher).
         delimiter (str): Delimiter of the list file. Defaults to ``' '``.
         swap_sound_ratio (float): Fraction of the samples, in [0, 1], whose
             sound is replaced by that of a sample of another class. Needs
@@ -327,6 +329,8 @@ class AudioVisualDataset(BaseActionDataset):
             if expected is None and sizes:
                 # the most common size, the first file's on a tie
                 expected = Counter(sizes.values()).most_common(1)[0][0]
+            if key == 'teacher_feat_path' and sizes:
+                self.teacher_feat_dim = expected
             for index, size in sizes.items():
                 if size != expected:
                     problems[index].append(f'{data_list[index][key]} has '

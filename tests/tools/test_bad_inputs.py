@@ -92,3 +92,24 @@ def test_loading_error_names_the_video(bad_data, tmp_path):
     assert 'SampleLoadError' in log
     assert f'(filename {video}, teacher_feat_path ' in log
     assert 'DecordInit failed with' in log
+
+
+@pytest.mark.parametrize('options, message', [
+    (['model.teacher.feat_dim=256'],
+     "the training set's teacher features have length 512 "
+     '(train_dataloader.dataset.teacher_feat_dim, checked against every '
+     'file), but teacher "teacher" expects feat_dim=256 '
+     '(model.teacher.feat_dim)'),
+    (['train_dataloader.batch_size=32', 'train_dataloader.drop_last=True'],
+     'an epoch has no training batch: 16 of the 16 training clips on each '
+     'of 1 processes, train_dataloader.batch_size=32 and drop_last=True'),
+])
+def test_config_mismatches_stop_training_before_an_iteration(
+        synthetic_data, tmp_path, options, message):
+    work_dir = tmp_path / 'run'
+    proc = train(synthetic_data, work_dir, *options)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert message in log
+    assert 'Epoch(train)' not in log
+    assert not list(work_dir.glob('*.pth'))

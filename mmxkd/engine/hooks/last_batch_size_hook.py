@@ -9,9 +9,14 @@ from mmxkd.registry import HOOKS
 
 @HOOKS.register_module()
 class LastBatchSizeHook(Hook):
-    """Check, when training starts, that no training batch of a process
-    holds a single clip where the model cannot train on one (the MNF's
-    BatchNorm), instead of failing at the epoch's last batch.
+    """Check, when training starts, that an epoch has a training batch at
+    all, and that no training batch of a process holds a single clip where
+    the model cannot train on one (the MNF's BatchNorm), instead of training
+    nothing or failing at the epoch's last batch.
+
+    An epoch without a batch (``drop_last=True`` and fewer clips per process
+    than ``batch_size``) is a ValueError naming
+    ``train_dataloader.batch_size`` and ``drop_last``, for every model.
 
     The smallest batch of a process is ``batch_size`` with ``drop_last``
     (or an infinite sampler), else the remainder of the process's share of
@@ -26,6 +31,14 @@ class LastBatchSizeHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         loader = runner.train_dataloader
+        if len(loader) == 0:
+            raise ValueError(
+                f'an epoch has no training batch: {len(loader.sampler)} of '
+                f'the {len(loader.dataset)} training clips on each of '
+                f'{get_world_size()} processes, train_dataloader.batch_size='
+                f'{loader.batch_size} and drop_last={loader.drop_last}; '
+                'lower train_dataloader.batch_size or set '
+                'train_dataloader.drop_last=False')
         check = getattr(model, 'check_batch_size', None)
         if check is None or loader.batch_size is None:
             return

@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmengine.runner import CheckpointLoader
 
 
-def load_teacher_classifier(checkpoint: str,
+def load_teacher_classifier(checkpoint: Optional[str],
                             feat_dim: int,
                             num_classes: Optional[int] = None,
                             prefix: str = 'cls_head.fc_cls') -> nn.Linear:
@@ -22,7 +22,19 @@ def load_teacher_classifier(checkpoint: str,
 
     Returns:
         nn.Linear: (feat_dim -> num_classes), frozen.
+
+    Raises:
+        ValueError: ``checkpoint`` is None, or its layer has other shapes.
+        FileNotFoundError: ``checkpoint`` does not exist.
+        KeyError: The checkpoint has no ``prefix``.
     """
+    if checkpoint is None:
+        raise ValueError(
+            'the teacher\'s classifier is needed (logit KD, or '
+            'unlabelled=\'teacher\') but model.teacher.classifier.checkpoint '
+            'is None: set teacher_checkpoint in the dataset base (or '
+            'model.teacher.classifier.checkpoint) to the audio teacher\'s '
+            'checkpoint')
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(
             f'teacher checkpoint {checkpoint} does not exist '

@@ -81,3 +81,15 @@ def test_hook_passes_batches_of_two_or_more(num_clips, batch_size,
 def test_hook_ignores_models_without_batch_norm_heads():
     model = build_distiller(dict(csc=dict(type='CSCHead')))
     LastBatchSizeHook().before_train(runner(9, 4, False, model))
+
+
+@pytest.mark.parametrize('distiller', [True, False])
+def test_hook_refuses_an_epoch_without_a_batch(distiller):
+    model = None if distiller else build_distiller(
+        dict(csc=dict(type='CSCHead')))
+    with pytest.raises(
+            ValueError,
+            match=(r'an epoch has no training batch: 3 of the 3 training '
+                   r'clips on each of 1 processes, train_dataloader\.'
+                   r'batch_size=4 and drop_last=True')):
+        LastBatchSizeHook().before_train(runner(3, 4, True, model))

@@ -55,6 +55,11 @@ def test_classifier_is_loaded_only_when_asked(tmp_path):
         teacher.check_classifier()
     with pytest.raises(ValueError, match='model.teacher.classifier'):
         build_teacher().check_classifier()
+    # the dataset base's teacher_checkpoint = None
+    with pytest.raises(ValueError,
+                       match=r'model\.teacher\.classifier\.checkpoint '
+                       r'is None: set teacher_checkpoint'):
+        build_teacher(classifier=dict(checkpoint=None)).check_classifier()
     checkpoint = str(tmp_path / 'teacher.pth')
     weight = torch.randn(5, TEACHER_DIM)
     torch.save(dict(state_dict={'cls_head.fc_cls.weight': weight}),
