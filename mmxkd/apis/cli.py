@@ -131,6 +131,14 @@ def build_train_parser() -> argparse.ArgumentParser:
         help='resume from the given checkpoint; without a value, from the '
         'latest checkpoint in the work dir')
     parser.add_argument(
+        PARTIAL_FLAG,
+        action='store_true',
+        help='train from a load_from checkpoint even when it lacks some of '
+        'the model\'s weights (the student\'s, for a distiller) or has them '
+        'in other shapes: those stay as initialised. Without it such a '
+        'checkpoint is an error; a resumed checkpoint must always be '
+        'complete')
+    parser.add_argument(
         '--amp',
         action='store_true',
         default=False,

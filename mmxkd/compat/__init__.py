@@ -14,12 +14,13 @@ import warnings
 from typing import List
 
 from . import checkpoint, checkpoint_writes, distributed, drn, logger_hook
-from .checkpoint import CheckpointRefused, load_local_checkpoint
+from .checkpoint import (CheckpointRefused, CheckpointUnreadable,
+                         load_local_checkpoint)
 from .patch import CompatPatch, apply_patches
 
 __all__ = [
-    'PATCHES', 'CheckpointRefused', 'CompatPatch', 'apply_compat',
-    'load_local_checkpoint'
+    'PATCHES', 'CheckpointRefused', 'CheckpointUnreadable', 'CompatPatch',
+    'apply_compat', 'load_local_checkpoint'
 ]
 
 PATCHES = (drn.PATCH, checkpoint.PATCH, checkpoint_writes.PATCH,

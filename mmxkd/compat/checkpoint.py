@@ -97,6 +97,10 @@ class CheckpointRefused(pickle.UnpicklingError):
     """A checkpoint that ``torch.load(weights_only=True)`` refused."""
 
 
+class CheckpointUnreadable(ValueError):
+    """A checkpoint file that is truncated or not a torch checkpoint."""
+
+
 def refused_type(error: Exception) -> str:
     """What torch's weights-only unpickler refused, from its error.
 
@@ -139,6 +143,8 @@ def load_local_checkpoint(filename: str,
         FileNotFoundError: ``filename`` is not a file.
         CheckpointRefused: The file holds a global that is neither torch's
             nor in :data:`SAFE_GLOBALS`; the message names the file and it.
+        CheckpointUnreadable: The file is truncated or not a checkpoint;
+            the message names it.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
@@ -154,6 +160,12 @@ def load_local_checkpoint(filename: str,
             'plain containers and the training state of MMEngine\'s '
             'checkpoints), and never unpickles a file, wherever it lies. '
             f'torch refused: {refused_type(err)}') from None
+    except (RuntimeError, EOFError) as err:
+        raise CheckpointUnreadable(
+            f'checkpoint {filename} cannot be read: it is truncated (a '
+            'write that was cut short) or not a torch checkpoint '
+            f'({type(err).__name__}: {str(err).split(". ")[0] or "empty"})'
+        ) from None
 
 
 def register_checkpoint_loader() -> None:

@@ -16,7 +16,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmxkd  # noqa: F401
-from mmxkd.compat import CheckpointRefused
+from mmxkd.compat import CheckpointRefused, CheckpointUnreadable
 from mmxkd.models.teachers.teacher_classifier import load_teacher_classifier
 from mmxkd.visualization.mnf_pictures import build_distiller
 from ..conftest import DISTILL_CFG, ROOT, data_options, run_tool
@@ -205,6 +205,20 @@ def test_refused_in_process_names_file_and_type(tmp_path):
 def test_missing_checkpoint_names_the_path(tmp_path):
     path = str(tmp_path / 'nope.pth')
     with pytest.raises(FileNotFoundError, match='nope.pth'):
+        _load_checkpoint(path, map_location='cpu')
+
+
+@pytest.mark.parametrize('keep', [0, 0.5])
+def test_truncated_checkpoint_names_the_file(tmp_path, keep):
+    path = str(tmp_path / 'epoch_2.pth')
+    torch.save({'state_dict': {'w': torch.ones(1000)}}, path)
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:int(len(data) * keep)])
+    with pytest.raises(CheckpointUnreadable,
+                       match=f'checkpoint {path} cannot be read: it is '
+                       'truncated'):
         _load_checkpoint(path, map_location='cpu')
 
 
