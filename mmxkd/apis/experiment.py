@@ -7,16 +7,20 @@ A run directory holds MMEngine's training work dir (``epoch_<N>.pth``,
 ``last_checkpoint``, ``best_*.pth``, ``<ts>/vis_data/scalars.json``), the
 test's work dir ``test/`` (``<ts>/<ts>.json``), with ``dump`` the test
 predictions ``test_predictions.npz``, with ``log_to_file`` the tools' output
-``run.log``, with a trust head ``trust.json`` (``TrustScoreHook``), and,
-written last, ``metrics.json`` (the test metrics and the last epoch's trust
-scores), which marks the run done:
+``run.log``, with a trust head ``trust.json`` (``TrustScoreHook``),
+``inputs.json`` (the digests of the run's inputs: the built config, the
+teacher checkpoint, features and data it names; see
+:mod:`mmxkd.apis.run_inputs`), written first, and, written last,
+``metrics.json`` (the test metrics and the last epoch's trust scores), which
+marks the run done:
 a later run of the same :class:`Run` skips it (or, if it was tested on the
 other checkpoint, only tests it again), and a run whose training was
-interrupted is resumed (``tools/train.py --resume``). Two processes (two
+interrupted is resumed (``tools/train.py --resume``), both only when the
+inputs are those of ``inputs.json`` (otherwise the run fails, naming what
+changed, and nothing in the directory is touched). Two processes (two
 ``compare_methods.py`` over one work dir) never run the same run at once:
 the second waits on the run directory's ``.lock`` and then skips the run.
 """
-import argparse
 import contextlib
 import fcntl
 import json
@@ -32,13 +36,14 @@ from glob import glob
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmengine.config import Config, DictAction
 
 from mmxkd.engine.hooks import load_trust_entries
 from mmxkd.fileio import save_json
+from .run_inputs import changed_inputs, merged_config, run_inputs
 
 # The files of a run directory (see the module docstring).
 RECORD_FILE = 'metrics.json'
+INPUTS_FILE = 'inputs.json'
 PREDICTIONS_FILE = 'test_predictions.npz'
 LOG_FILE = 'run.log'
 TEST_DIR = 'test'
@@ -80,12 +85,7 @@ def has_teacher(path: str, options: Sequence[str] = ()) -> bool:
     Returns:
         True if the merged config's model has distillation heads.
     """
-    cfg = Config.fromfile(path)
-    if options:
-        parser = argparse.ArgumentParser()
-        parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-        cfg.merge_from_dict(
-            parser.parse_args(['--cfg-options', *options]).cfg_options)
+    cfg = merged_config(path, options)
     return bool(cfg.get('model', {}).get('heads'))
 
 
@@ -314,6 +314,45 @@ def run_lock(run_dir: str):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def check_run_inputs(run: 'Run') -> None:
+    """Record a new run's inputs in ``inputs.json``, or check that a run
+    directory already used holds a run of the same inputs.
+
+    Args:
+        run: The run.
+
+    Raises:
+        RunError: The directory holds a run of other inputs (another
+            teacher, other data, another config), or one from before inputs
+            were recorded; the message names what changed.
+    """
+    current = run_inputs(
+        run.config,
+        (f'randomness.seed={run.seed}', *run.options, *run.train_options))
+    path = osp.join(run.run_dir, INPUTS_FILE)
+    if osp.isfile(path):
+        with open(path) as f:
+            changed = changed_inputs(json.load(f), current)
+        if changed:
+            raise RunError(
+                f'{run.run_dir} holds a run of other inputs (changed: '
+                f'{", ".join(changed)}), whose results would be mixed with '
+                'this one\'s; delete the directory to redo the run, or use '
+                'another --work-dir')
+        return
+    used = [
+        name for name in os.listdir(run.run_dir)
+        if name == RECORD_FILE or name.endswith('.pth')
+    ] if osp.isdir(run.run_dir) else []
+    if used:
+        raise RunError(
+            f'{run.run_dir} holds a run ({", ".join(sorted(used)[:3])}) '
+            f'without {INPUTS_FILE}, from before mmxkd recorded the inputs '
+            'of a run: its teacher and data cannot be checked. Delete the '
+            'directory to redo the run, or use another --work-dir')
+    save_json(path, current, indent=1)
+
+
 @dataclass(frozen=True)
 class Run:
     """One training-and-test run of a config with a seed.
@@ -418,6 +457,7 @@ class ExperimentRunner:
             RunError: A step failed.
         """
         with run_lock(run.run_dir):
+            check_run_inputs(run)
             record = RunRecord.load(run.run_dir)
             if record is not None and self.is_done(run, record):
                 return record, True

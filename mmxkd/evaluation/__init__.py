@@ -6,5 +6,6 @@ from .metrics import (DumpPredictions, MultiLabelMAPMetric,
                       VideoRetrievalMetric)
 
 __all__ = [
-    'DumpPredictions', 'MultiLabelMAPMetric', 'VideoRetrievalMetric', 'roc_auc', 'trust_scores'
+    'DumpPredictions', 'MultiLabelMAPMetric', 'VideoRetrievalMetric',
+    'roc_auc', 'trust_scores'
 ]

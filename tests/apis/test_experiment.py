@@ -13,12 +13,13 @@ import time
 
 import pytest
 
-from mmxkd.apis.experiment import (LOCK_FILE, PREDICTIONS_FILE,
-                                   ExperimentRunner, Run,
-                                   RunError, RunRecord, find_checkpoint,
-                                   has_teacher, log_tail, read_test_metrics,
-                                   read_trust,
+from mmxkd.apis.experiment import (INPUTS_FILE, LOCK_FILE, PREDICTIONS_FILE,
+                                   ExperimentRunner, Run, RunError, RunRecord,
+                                   find_checkpoint, has_teacher, log_tail,
+                                   read_test_metrics, read_trust,
                                    read_val_curve, run_command, run_grid)
+from mmxkd.apis.run_inputs import run_inputs
+from mmxkd.fileio import save_json
 
 FAKE_TRAIN = '''
 import json, os, os.path as osp, sys
@@ -82,9 +83,29 @@ def touch(path) -> str:
     return str(path)
 
 
-def save_record(run_dir: str, checkpoint: str = 'epoch_1.pth') -> RunRecord:
-    """A finished run's metrics.json."""
+@pytest.fixture(autouse=True)
+def a_config(tmp_path, monkeypatch) -> str:
+    """The configs ``a.py``, ``b.py`` and ``broken.py`` that the runs
+    train, in the current directory, with a data list ``data.txt`` that
+    they name."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'data.txt').write_text('clip_0.mp4 0\n')
+    for name in ('a.py', 'b.py', 'broken.py'):
+        (tmp_path / name).write_text(
+            "x = 0\ny = 0\nann_file = './data.txt'\n")
+    return str(tmp_path / 'a.py')
+
+
+def save_inputs(run_dir: str, seed: int = 3) -> None:
+    """The inputs.json of a run of a.py with ``seed``."""
     os.makedirs(run_dir, exist_ok=True)
+    save_json(osp.join(run_dir, INPUTS_FILE),
+              run_inputs('a.py', (f'randomness.seed={seed}', )))
+
+
+def save_record(run_dir: str, checkpoint: str = 'epoch_1.pth') -> RunRecord:
+    """A finished run's metrics.json (and inputs.json)."""
+    save_inputs(run_dir)
     record = RunRecord(config='a.py', seed=3, checkpoint=checkpoint,
                        metrics={'acc/top1': 0.5})
     record.save(run_dir)
@@ -260,6 +281,7 @@ def test_a_run_held_by_another_process_is_waited_for_then_skipped(
 
 def test_interrupted_training_is_resumed(repo, tmp_path):
     run_dir = tmp_path / 'a'
+    save_inputs(str(run_dir))
     touch(run_dir / 'epoch_1.pth')
     (run_dir / 'last_checkpoint').write_text(str(run_dir / 'epoch_1.pth'))
     ExperimentRunner(repo).run(Run('a.py', 3, str(run_dir)))
@@ -287,6 +309,31 @@ def test_run_without_its_predictions_is_tested_again(repo, tmp_path):
     assert ExperimentRunner(repo).run(run)[1] is False
     assert [call[0] for call in calls(repo)] == ['test']
     assert osp.isfile(osp.join(run_dir, PREDICTIONS_FILE))
+
+
+def test_inputs_are_recorded_and_a_change_is_refused(repo, tmp_path):
+    run_dir = str(tmp_path / 'a')
+    run = Run('a.py', 3, run_dir)
+    ExperimentRunner(repo).run(run)
+    with open(osp.join(run_dir, INPUTS_FILE)) as f:
+        assert set(json.load(f)) == {'config', 'data.txt'}
+    assert ExperimentRunner(repo).run(run)[1] is True
+    (tmp_path / 'data.txt').write_text('clip_0.mp4 1\n')  # other data
+    with pytest.raises(RunError, match=r'holds a run of other inputs '
+                       r'\(changed: data\.txt\)'):
+        ExperimentRunner(repo).run(run)
+    with pytest.raises(RunError, match=r'changed: config'):
+        ExperimentRunner(repo).run(Run('a.py', 3, run_dir, options=('x=2', )))
+    assert len(calls(repo)) == 2  # nothing trained or tested again
+
+
+def test_a_run_without_recorded_inputs_is_refused(repo, tmp_path):
+    run_dir = str(tmp_path / 'a')
+    RunRecord(config='a.py', seed=3, checkpoint='epoch_1.pth',
+              metrics={}).save(run_dir)
+    with pytest.raises(RunError, match='without inputs.json'):
+        ExperimentRunner(repo).run(Run('a.py', 3, run_dir))
+    assert calls(repo) == []
 
 
 def test_log_to_file_prints_notes_and_logs_the_tools(repo, tmp_path, capsys):

@@ -104,8 +104,8 @@ def test_one_short_line_by_default(default_run):
              if 'mmxkd.compat' in x)
     message = line.split(' - INFO - ', 1)[1]
     assert message == (
-        'mmxkd.compat: applied drn, checkpoint, atomic_ckpt, cpu_ddp, test_log '
-        '(details: MMXKD_COMPAT_VERBOSE=1; off: MMXKD_NO_COMPAT=<names>|all)')
+        'mmxkd.compat: applied drn, checkpoint, atomic_ckpt, cpu_ddp, '
+        'test_log (details: MMXKD_COMPAT_VERBOSE=1; off: MMXKD_NO_COMPAT=<names>|all)')
 
 
 @pytest.mark.parametrize('verbose', ['1', '0'])

@@ -16,8 +16,12 @@ after writing the summary of the runs that finished:
 ``--cfg-options`` go to every run; ``--cfg-options-for NAME KEY=VALUE ...``
 (repeatable) only to the runs of the method NAME (a ``--names`` name, or
 without ``--names`` a config stem), after ``--cfg-options``.
-Runs are identified by config stem and seed only: delete a run's directory
-to redo it after changing the options.
+A run directory is named by config stem and seed, and keeps the digests of
+its inputs in ``inputs.json`` (the built config with the options and seed,
+the teacher checkpoint, teacher features and data the config names): a run
+whose inputs changed since (another teacher, other data, other options) is
+not reused but reported as failed, naming what changed; delete its
+directory to redo it.
 
 The teacher-dependence control (``--scrambled-control``): every config with
 a teacher (non-empty ``model.heads``) is also trained with a scrambled

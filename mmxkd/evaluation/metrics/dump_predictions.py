@@ -31,7 +31,9 @@ class DumpPredictions(BaseMetric):
     """
     default_prefix = 'dump'
 
-    def __init__(self, out_file_path: str, collect_device: str = 'cpu') -> None:
+    def __init__(self,
+                 out_file_path: str,
+                 collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device)
         if not str(out_file_path).endswith(PREDICTIONS_SUFFIX):
             raise ValueError(
