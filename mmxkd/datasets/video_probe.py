@@ -2,9 +2,11 @@
 """Probing the videos of a dataset when it is built, with an on-disk cache.
 
 :func:`probe_clip` opens a video with PyAV, reads its first video stream's
-header and demuxes its packets without decoding them, so a file that FFmpeg cannot open, that has no video
-stream, or whose header lists more frames than the file holds (a truncated
-download) is found before training. :func:`probe_videos` probes many files
+header and demuxes its packets without decoding them, and for MP4 / MOV
+follows the top-level box sizes to the end of the file, so a file that
+FFmpeg cannot open, that has no video stream, whose header lists more
+frames than the file holds, or that is cut anywhere, even in its last
+packet with its index first (``+faststart``), is found before training. :func:`probe_videos` probes many files
 in worker processes, with a progress bar, and keeps the results in a JSON
 cache keyed by the absolute path, size and modification time of each file:
 a large dataset is probed once, and a file that changes is probed again.
@@ -21,11 +23,47 @@ from mmengine.logging import print_log
 from mmxkd.fileio import save_json
 from mmxkd.utils.parallel import track_map
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: MP4 / MOV box sizes checked
 # fewer videos than this to probe are probed here, without a process pool
 PARALLEL_AFTER = 32
 
 Probe = Dict[str, Any]
+
+
+ISO_BMFF_BRAND = b'ftyp'
+
+
+def iso_bmff_shortfall(path: str) -> int:
+    """How many bytes an MP4 / MOV (ISO base media) file lacks: the end of
+    its last top-level box, as the box headers declare it, minus the file
+    size. A file cut short at any point, its index first (``+faststart``)
+    or last, declares more than it holds.
+
+    Args:
+        path (str): The file.
+
+    Returns:
+        int: The missing bytes; 0 for a complete file and for a file that
+        is not ISO base media (no ``ftyp`` box first).
+    """
+    size = os.path.getsize(path)
+    with open(path, 'rb') as f:
+        head = f.read(8)
+        if len(head) < 8 or head[4:8] != ISO_BMFF_BRAND:
+            return 0
+        offset = 0
+        while offset + 8 <= size:
+            f.seek(offset)
+            header = f.read(16)
+            box = int.from_bytes(header[:4], 'big')
+            if box == 1 and len(header) == 16:  # 64-bit size follows
+                box = int.from_bytes(header[8:16], 'big')
+            elif box == 0:  # the box runs to the end of the file
+                return 0
+            if box < 8:
+                return 0  # not a box structure we can follow
+            offset += box
+        return max(0, offset - size)
 
 
 def probe_clip(path: str) -> Probe:
@@ -38,8 +76,9 @@ def probe_clip(path: str) -> Probe:
         dict: JSON-serializable: ``{'frames': int, 'fps': float | None}``
         where ``frames`` counts the video packets in the file, or
         ``{'error': str}``: ``'unreadable or corrupt (...)'``, ``'no video
-        stream'`` (a file with sound only), ``'truncated (...)'`` or ``'no
-        video frame'``.
+        stream'`` (a file with sound only), ``'truncated (...)'`` (fewer
+        packets than the header lists, or for MP4 / MOV fewer bytes than
+        its boxes declare) or ``'no video frame'``.
     """
     try:
         with av.open(path) as container:
@@ -62,6 +101,10 @@ def probe_clip(path: str) -> Probe:
     if listed > frames:
         return dict(error=f'truncated (its header lists {listed} frames, '
                     f'the file holds {frames})')
+    missing = iso_bmff_shortfall(path)
+    if missing:
+        return dict(error=f'truncated (its boxes declare {missing} bytes '
+                    'more than the file holds)')
     if frames == 0:
         return dict(error='no video frame')
     return dict(frames=frames, fps=float(fps) if fps else None)

@@ -5,6 +5,7 @@ the pipeline naming the sample."""
 import json
 import os
 import os.path as osp
+import shutil
 
 import av
 import numpy as np
@@ -14,12 +15,15 @@ import mmxkd
 from mmxkd.datasets import SampleLoadError, video_probe
 from mmxkd.datasets import audio_visual_dataset as avd
 from mmxkd.registry import DATASETS
+from ..conftest import GRID
 from .test_audio_visual_dataset import (BUILD_ERRORS, clip_bytes, feature,
                                         write_feat, write_video)
 
 mmxkd.register_all_modules()
 
 CLIPS = ('a/v1.mp4', 'v2.mp4', 'v3.mp4')
+GRID_CLIP = osp.join(GRID, 'videos',
+                     sorted(os.listdir(osp.join(GRID, 'videos')))[0])
 
 
 @pytest.fixture
@@ -147,6 +151,22 @@ def test_truncated_video_is_named_at_build(dataset_dir):
     assert f'bad video {video(dataset_dir)}: unreadable or corrupt' in msg
     assert video(dataset_dir, 'v3.mp4') not in msg
     assert 'skip_bad_samples=True' in msg
+
+
+@pytest.mark.parametrize('faststart', [True, False])
+@pytest.mark.parametrize('cut', [1, 100])
+def test_probe_finds_a_cut_in_the_last_packet(tmp_path, faststart, cut):
+    path = str(tmp_path / 'x.mp4')
+    if faststart:
+        write_faststart_clip(path, num_frames=16)
+    else:  # a real GRID clip (H.264 + AAC, its index last)
+        shutil.copy(GRID_CLIP, path)
+    assert 'frames' in video_probe.probe_clip(path)
+    with open(path, 'rb') as f:
+        data = f.read()
+    with open(path, 'wb') as f:
+        f.write(data[:-cut])
+    assert video_probe.probe_clip(path)['error'].startswith('truncated (')
 
 
 def test_truncated_faststart_video_is_named_at_build(dataset_dir):
