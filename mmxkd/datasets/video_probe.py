@@ -6,9 +6,9 @@ header and demuxes its packets without decoding them, and for MP4 / MOV
 follows the top-level box sizes to the end of the file, so a file that
 FFmpeg cannot open, that has no video stream, whose header lists more
 frames than the file holds, or that is cut anywhere, even in its last
-packet with its index first (``+faststart``), is found before training. :func:`probe_videos` probes many files
-in worker processes, with a progress bar, and keeps the results in a JSON
-cache keyed by the absolute path, size and modification time of each file:
+packet with its index first (``+faststart``), is found before training.
+:func:`probe_videos` probes many files in worker processes, with a progress
+bar, and keeps the results in a JSON cache keyed by the absolute path, size and modification time of each file:
 a large dataset is probed once, and a file that changes is probed again.
 """
 import json

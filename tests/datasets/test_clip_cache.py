@@ -7,6 +7,7 @@ import os
 import os.path as osp
 import random
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import mmxkd  # noqa: F401
 from mmxkd.datasets.preparation.clip_cache import build_clip_cache
 from mmxkd.datasets.transforms import ClipCacheDecode, ClipCacheInit
 from mmxkd.datasets.transforms.clip_cache_init import entry_paths
-from ..conftest import GRID, ROOT
+from ..conftest import GRID, ROOT, run_tool
 
 CLIPS = ('bbaf2n', 'lgamzp', 'swwv8p')
 MOUTH = (120, 165, 240, 255)
@@ -131,8 +132,9 @@ def test_edited_video_is_decoded_again(videos, tmp_path):
         decode(str(videos / 'lgamzp.mp4'), cache, [10])['imgs'][0])
 
 
-@pytest.mark.parametrize('damage', ('half', 'empty', 'garbage', 'meta'))
-def test_broken_entry_is_rebuilt(damage, videos, tmp_path):
+@pytest.mark.parametrize('damage',
+                         ('half', 'empty', 'garbage', 'meta', 'flipped'))
+def test_broken_entry_is_rebuilt(damage, videos, tmp_path, monkeypatch):
     filename, cache = str(videos / 'lgamzp.mp4'), str(tmp_path / 'cache')
     good = decode(filename, cache, range(0, 75, 8))['imgs']
     npy, meta = entry_paths(filename, cache, MOUTH)
@@ -141,6 +143,12 @@ def test_broken_entry_is_rebuilt(damage, videos, tmp_path):
     if damage == 'meta':
         with open(meta, 'w') as f:
             f.write('{"shape": [')
+    elif damage == 'flipped':  # same size, other bytes, in a new process
+        from mmxkd.datasets.transforms import clip_cache_init
+        monkeypatch.setattr(clip_cache_init, '_checked', set())
+        with open(npy, 'r+b') as f:
+            f.seek(len(data) - 100)
+            f.write(bytes(255 - b for b in data[-100:-90]))
     else:
         broken = dict(
             half=data[:len(data) // 2], empty=b'',
@@ -207,3 +215,16 @@ def test_build_clip_cache_fills_the_cache_of_a_config(videos, tmp_path):
     decode(str(videos / 'bbaf2n.mp4'), cache, [0])
     assert mtimes == {p: os.stat(osp.join(cache, p)).st_mtime_ns
                       for p in os.listdir(cache)}
+
+
+def test_benchmark_prints_the_check_cost():
+    proc = run_tool([
+        sys.executable, 'tools/analysis/benchmark_clip_cache.py',
+        osp.join(GRID, 'videos'), '--crop', *map(str, MOUTH),
+        '--max-videos', '1', '--repeats', '2'
+    ])
+    lines = proc.stdout.splitlines()
+    assert '| entry | MB | decode (ms) | CRC-32 (ms) | CRC-32 (ms per MB) |' \
+        in lines
+    crop = next(line for line in lines if line.startswith('| crop 120'))
+    assert float(crop.split('|')[2]) > 0
