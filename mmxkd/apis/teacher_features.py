@@ -21,7 +21,8 @@ from mmengine.dist import barrier, get_dist_info, init_dist, is_main_process
 from mmengine.registry import DefaultScope
 from mmengine.utils import ProgressBar
 
-from mmxkd.fileio import load_teacher_feature, save_npy_atomic
+from mmxkd.fileio import (load_teacher_feature, remove_stale_temp_files,
+                          save_npy_atomic)
 from mmxkd.models import NetworkTeacher
 from mmxkd.registry import DATASETS
 
@@ -133,6 +134,10 @@ def extract_teacher_features(cfg: Config,
         out_path(out_dir, dataset.get_data_info(i)['relpath'])
         for i in range(len(dataset))
     ]
+    if is_main_process() and osp.isdir(out_dir):
+        removed = remove_stale_temp_files(out_dir, '*.npy')
+        if removed:
+            print(f'removed {removed} temporary file(s) of killed runs')
     shard = list(range(rank, len(dataset), world_size))
     todo = [i for i in shard if not is_done(paths[i])]
     if is_main_process():

@@ -435,21 +435,25 @@ class AudioVisualDataset(BaseActionDataset):
                 f'{len(data_list)} samples of {self.ann_file} ({hint}):\n'
                 f'  {shown}{more}')
         report = self._side_file('bad_samples.json')
-        save_json(
-            report,
-            dict(
-                ann_file=self.ann_file,
-                num_samples=len(data_list),
-                dropped=[
-                    dict(relpath=data_list[index]['relpath'],
-                         problems=problems[index])
-                    for index in sorted(problems)
-                ]),
-            indent=1)
+        content = dict(
+            ann_file=self.ann_file,
+            num_samples=len(data_list),
+            dropped=[
+                dict(relpath=data_list[index]['relpath'],
+                     problems=problems[index]) for index in sorted(problems)
+            ])
+        try:
+            save_json(report, content, indent=1)
+            where = f'the report is {report}'
+        except OSError as err:  # a read-only dataset folder
+            where = (f'the report could not be written to {report} '
+                     f'({err.strerror}; give the dataset a writable '
+                     f'cache_dir), so here it is:\n'
+                     f'{json.dumps(content, indent=1)}')
         print_log(
             f'skip_bad_samples: dropped {len(problems)} of the '
             f'{len(data_list)} samples of {self.ann_file} (first: '
-            f'{listed[0]}); the report is {report}',
+            f'{listed[0]}); {where}',
             logger='current',
             level=logging.WARNING)
         return [

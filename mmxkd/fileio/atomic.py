@@ -6,6 +6,7 @@ Everything goes to ``<path>.tmp-<pid>`` in the folder of ``path``, is synced
 to disk and renamed over ``path`` (``os.replace``); on an error the temporary
 file is removed and ``path`` is left as it was.
 """
+import contextlib
 import glob
 import json
 import os
@@ -93,10 +94,26 @@ def atomic_open(path: str, mode: str = 'w', **kwargs: Any) -> Iterator[IO]:
         yield f
 
 
-def remove_stale_temp_files(folder: str, pattern: str = '*') -> int:
-    """Delete the temporary files that killed writers left below ``folder``.
+def _writer_alive(tmp: str) -> bool:
+    """Whether the process whose pid ends a temporary file's name still
+    runs on this machine."""
+    try:
+        pid = int(tmp.rsplit(TMP_MARK, 1)[1])
+        os.kill(pid, 0)
+    except ValueError:
+        return False  # not a pid: nobody's
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
 
-    Only run it while no other process writes there.
+
+def remove_stale_temp_files(folder: str, pattern: str = '*') -> int:
+    """Delete the temporary files that killed writers left below ``folder``:
+    those whose writer (the pid in the name) no longer runs. The files of
+    live writers on this machine are kept, so it is safe while other
+    processes write there.
 
     Args:
         folder (str): Searched recursively.
@@ -106,11 +123,14 @@ def remove_stale_temp_files(folder: str, pattern: str = '*') -> int:
     Returns:
         int: The number of files deleted.
     """
-    stale = glob.glob(
-        osp.join(glob.escape(folder), '**', f'{pattern}{TMP_MARK}*'),
-        recursive=True)
+    stale = [
+        path for path in glob.glob(
+            osp.join(glob.escape(folder), '**', f'{pattern}{TMP_MARK}*'),
+            recursive=True) if not _writer_alive(path)
+    ]
     for path in stale:
-        os.remove(path)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
     return len(stale)
 
 

@@ -356,6 +356,24 @@ def test_skip_bad_samples_writes_a_report(dataset_dir, logged):
                for level, msg in logged)
 
 
+def test_skip_bad_samples_on_a_read_only_dataset_logs_the_report(
+        dataset_dir, logged, monkeypatch):
+    truncate(video(dataset_dir))
+
+    def read_only(path, *args, **kwargs):
+        raise OSError(30, 'Read-only file system', path)
+
+    monkeypatch.setattr(avd, 'save_json', read_only)
+    dataset = build(dataset_dir, skip_bad_samples=True)
+    assert len(dataset) == 2
+    report = dataset_dir / 'train.txt.bad_samples.json'
+    message, = (msg for level, msg in logged
+                if msg.startswith('skip_bad_samples: dropped'))
+    assert (f'the report could not be written to {report} (Read-only file '
+            'system; give the dataset a writable cache_dir)') in message
+    assert '"relpath": "v2.mp4"' in message
+
+
 def test_skip_bad_samples_with_every_sample_bad(dataset_dir):
     for relpath in CLIPS:
         truncate(video(dataset_dir, relpath))

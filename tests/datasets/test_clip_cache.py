@@ -7,6 +7,7 @@ import os
 import os.path as osp
 import random
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -202,7 +203,13 @@ def test_build_clip_cache_fills_the_cache_of_a_config(videos, tmp_path):
         loader.dataset.ann_file = str(lists / f'{ann}.txt')
         loader.dataset.data_prefix.video = str(videos)
         loader.dataset.pipeline[0].cache_dir = cache
+    dead = subprocess.Popen([sys.executable, '-c', 'pass'])
+    dead.wait()
+    os.makedirs(cache)
+    stale = osp.join(cache, f'old.npy.tmp-{dead.pid}')  # a killed build's
+    open(stale, 'w').close()
     built = build_clip_cache(cfg, splits=('train', 'val'), workers=2)
+    assert not osp.exists(stale)
     assert sorted(built) == sorted(
         entry_paths(str(videos / f'{c}.mp4'), cache, MOUTH)[0] for c in CLIPS)
     assert sorted(built.values()) == [True] * 3

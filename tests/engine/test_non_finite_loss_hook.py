@@ -68,6 +68,7 @@ def test_stops_before_the_optimizer_step():
     assert 'loss_b=inf' in message and 'loss_a' not in message
     assert 'iteration 7 (epoch 2)' in message
     assert 'batch files: a.mp4, b.mp4' in message  # metainfo, else index
+    assert 'no checkpoint was saved in /runs/x yet' in message
     for key, value in model.state_dict().items():
         assert torch.equal(value, before[key]), key
 
@@ -80,11 +81,14 @@ def test_predict_mode_and_after_train_are_unchecked():
     model.train_step(dict(inputs=torch.ones(1, 2), data_samples=[]), optim)
 
 
-def test_refuses_to_save_non_finite_weights():
+def test_refuses_to_save_non_finite_weights(tmp_path):
     hook = NonFiniteLossHook()
-    runner = SimpleNamespace(iter=8, epoch=1, work_dir='/runs/x')
+    runner = SimpleNamespace(iter=8, epoch=1, work_dir=str(tmp_path))
+    (tmp_path / 'last_checkpoint').write_text('/runs/x/epoch_1.pth')
     state = dict(w=torch.ones(2), steps=torch.tensor(3))
     hook.before_save_checkpoint(runner, dict(state_dict=state))
     state['b'] = torch.tensor([0.0, float('nan')])
-    with pytest.raises(NonFiniteLossError, match='weights at iteration 8.*: b;'):
+    with pytest.raises(NonFiniteLossError,
+                       match=r'weights at iteration 8.*: b;.* the last '
+                       r'checkpoint, /runs/x/epoch_1\.pth, holds'):
         hook.before_save_checkpoint(runner, dict(state_dict=state))

@@ -2,6 +2,8 @@
 """mmxkd.fileio.atomic: all or nothing, never a partial file."""
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -60,16 +62,29 @@ def test_discard_then_commit_does_nothing(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, '-c', 'pass'])
+    proc.wait()
+    return proc.pid
+
+
 def test_remove_stale_temp_files(tmp_path):
+    dead, alive = _dead_pid(), os.getpid()
     (tmp_path / 'd').mkdir()
-    stale = [tmp_path / 'a.npy.tmp-12', tmp_path / 'd' / 'b.npy.tmp-3']
-    kept = [tmp_path / 'a.npy', tmp_path / 'd' / 'c.mp4.tmp-4']
+    stale = [
+        tmp_path / f'a.npy.tmp-{dead}', tmp_path / 'd' / f'b.npy.tmp-{dead}'
+    ]
+    kept = [
+        tmp_path / 'a.npy', tmp_path / 'd' / f'c.mp4.tmp-{dead}',
+        tmp_path / f'e.npy.tmp-{alive}'  # a live writer's
+    ]
     for path in stale + kept:
         path.write_text('')
     assert remove_stale_temp_files(str(tmp_path), '*.npy') == 2
     assert all(p.exists() for p in kept)
     assert not any(p.exists() for p in stale)
     assert remove_stale_temp_files(str(tmp_path)) == 1
+    assert (tmp_path / f'e.npy.tmp-{alive}').exists()
 
 
 def test_helpers(tmp_path):

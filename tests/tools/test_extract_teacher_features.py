@@ -5,6 +5,7 @@ import glob
 import os
 import os.path as osp
 import socket
+import subprocess
 import sys
 
 import numpy as np
@@ -57,7 +58,12 @@ def test_resume_skips_done_and_redoes_broken(synthetic_data, trained_teacher,
     os.utime(done, (1, 1))
     with open(broken, 'wb') as f:
         f.write(b'\x93NUMPY garbage')
+    dead = subprocess.Popen([sys.executable, '-c', 'pass'])
+    dead.wait()
+    with open(f'{done}.tmp-{dead.pid}', 'wb') as f:  # a killed run's
+        f.write(b'\x93NUMPY half')
     proc = _extract(trained_teacher, synthetic_data, out)
+    assert 'removed 1 temporary file(s) of killed runs' in proc.stdout
     assert '15 already done, 1 to compute' in proc.stdout
     assert os.stat(done).st_mtime == 1
     np.testing.assert_allclose(np.load(broken), expected, rtol=1e-4, atol=1e-5)

@@ -171,14 +171,15 @@ def make_jobs(video_root: str, out_dir: str, relpaths: List[str]) -> List[Job]:
 
 
 def is_complete(path: str, n_mels: int) -> bool:
-    """Whether ``path`` holds a 2-D float32 array with ``n_mels`` columns."""
+    """Whether ``path`` holds a finite 2-D float32 array with ``n_mels``
+    columns (a file with a NaN or inf is computed again)."""
     try:
-        feat = np.load(path, mmap_mode='r')
+        feat = np.load(path, mmap_mode='r', allow_pickle=False)
     except (OSError, ValueError, EOFError):
         return False
     return (isinstance(feat, np.ndarray) and feat.dtype == np.float32
             and feat.ndim == 2 and feat.shape[0] > 0
-            and feat.shape[1] == n_mels)
+            and feat.shape[1] == n_mels and bool(np.isfinite(feat).all()))
 
 
 def process(job: Job, params: MelParams) -> Result:

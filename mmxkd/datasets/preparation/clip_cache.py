@@ -11,12 +11,14 @@ Options given with ``--cfg-options`` apply first, e.g. to point the config at
 other data.
 """
 import argparse
+import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 
 from mmxkd.datasets.transforms.clip_cache_init import build_entry
+from mmxkd.fileio import remove_stale_temp_files
 from mmxkd.registry import DATASETS
 from mmxkd.utils.parallel import track_map
 from .common import add_workers_argument, require_positive
@@ -78,6 +80,9 @@ def build_clip_cache(cfg: Config,
     """
     tasks = list(dict.fromkeys(
         task for split in splits for task in cache_tasks(cfg, split)))
+    for cache_dir in dict.fromkeys(task[1] for task in tasks):
+        if osp.isdir(cache_dir):
+            remove_stale_temp_files(cache_dir)  # left by killed builds
     return dict(track_map(_build, tasks, workers))
 
 

@@ -1,4 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
+import os.path as osp
 from typing import Any, Dict, List, Optional, Sequence
 
 import torch
@@ -21,6 +22,18 @@ def _is_finite(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_is_finite(item) for item in value)
     return True
+
+
+def _last_checkpoint_note(runner) -> str:
+    """Where the weights from before are: the work dir's last checkpoint,
+    or, before the first one, nowhere."""
+    pointer = osp.join(runner.work_dir, 'last_checkpoint')
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            return f'the last checkpoint, {f.read().strip()}, holds the ' \
+                'weights from before.'
+    return (f'no checkpoint was saved in {runner.work_dir} yet, so no '
+            'weights of this run are kept.')
 
 
 @HOOKS.register_module()
@@ -77,8 +90,7 @@ class NonFiniteLossHook(Hook):
                 f'non-finite loss at iteration {runner.iter + 1} (epoch '
                 f'{runner.epoch + 1}): {", ".join(bad)}; batch files: '
                 f'{", ".join(files) or "unknown"}. Training stopped before '
-                'the optimizer step; the last checkpoint in '
-                f'{runner.work_dir} holds the weights from before.')
+                f'the optimizer step; {_last_checkpoint_note(runner)}')
 
         self._handle = model.register_forward_hook(check, with_kwargs=True)
 
@@ -99,8 +111,7 @@ class NonFiniteLossHook(Hook):
                 f'non-finite weights at iteration {runner.iter} (epoch '
                 f'{runner.epoch + 1}): {", ".join(bad[:10])}'
                 f'{" ..." if len(bad) > 10 else ""}; not saving the '
-                'checkpoint, the last one in '
-                f'{runner.work_dir} holds the weights from before.')
+                f'checkpoint; {_last_checkpoint_note(runner)}')
 
     @staticmethod
     def _describe(value: Any) -> str:

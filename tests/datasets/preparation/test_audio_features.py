@@ -163,8 +163,14 @@ def test_resume_keeps_valid_and_redoes_broken(video_root, reference, tmp_path):
     out_dir = str(tmp_path / 'features')
     valid = _npy_path(out_dir, 'bbaf2n.mp4')
     broken = _npy_path(out_dir, 'spk/bbaf4p.mp4')
-    stale = broken + '.tmp-4242'
+    not_finite = _npy_path(out_dir, 'bbaf3s.mp4')
+    dead = subprocess.Popen([sys.executable, '-c', 'pass'])
+    dead.wait()
+    stale = f'{broken}.tmp-{dead.pid}'
     os.makedirs(osp.dirname(broken))
+    nan = reference['bbaf3s.mp4'].copy()
+    nan[0, 0] = np.nan
+    np.save(not_finite, nan)
     np.save(valid, reference['bbaf2n.mp4'])
     os.utime(valid, (1e9, 1e9))  # an old mtime, so any rewrite shows
     with open(valid, 'rb') as f:
@@ -179,6 +185,7 @@ def test_resume_keeps_valid_and_redoes_broken(video_root, reference, tmp_path):
     assert 'stale temporary files removed: 1' in proc.stdout
     assert os.stat(valid).st_mtime == 1e9
     np.testing.assert_array_equal(np.load(broken), reference['spk/bbaf4p.mp4'])
+    np.testing.assert_array_equal(np.load(not_finite), reference['bbaf3s.mp4'])
     assert not [name for name in _files(out_dir) if '.tmp-' in name]
     assert _files(out_dir) == sorted(
         osp.splitext(relpath)[0] + '.npy' for relpath in CLIPS)
