@@ -30,7 +30,6 @@ MNF) prepares GRID from ``--grid-root`` (GRID's official layout or the
 project's re-encoded copy) if ``--data-root`` has not been prepared yet.
 """
 import argparse
-import json
 import os.path as osp
 import sys
 from typing import Dict, List, Optional, Tuple
@@ -41,6 +40,7 @@ from mmxkd.apis import (ExperimentRunner, Run, RunRecord, find_checkpoint,
 from mmxkd.apis.experiment import PREDICTIONS_FILE, scrambled_options
 from mmxkd.apis.results import (Gains, distils_cell, gain_cell,
                                 markdown_table, method_gains, scrambled_name)
+from mmxkd.fileio import save_json, write_lines
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHER = 'configs/audio_teacher/tsn-audio_r18_1xb16-5e_synthetic-av-logmel.py'
@@ -281,13 +281,14 @@ def main() -> None:
     plot_val_curves(curves,
                     f'{args.dataset}: students on the validation split', png)
     gains = format_gains(records)
-    with open(osp.join(work_dir, 'results.md'), 'w') as f:
-        f.write(f'{table}\n\n{gains}\n')
-    with open(osp.join(work_dir, 'results.json'), 'w') as f:
-        json.dump(dict(dataset=args.dataset, seeds=args.seeds,
-                       classes=classes, results=results), f, indent=1)
+    write_lines(osp.join(work_dir, 'results.md'), [table, '', gains])
+    save_json(osp.join(work_dir, 'results.json'),
+              dict(dataset=args.dataset, seeds=args.seeds, classes=classes,
+                   results=results), indent=1)
     print(f'\nTest accuracy ({args.dataset}, last checkpoints):\n{table}')
-    print(f'\nGains (paired by seed, mean +- std):\n{gains}')
+    how = ('one seed: figures, no verdict (distils needs 2 seeds or more)'
+           if len(args.seeds) == 1 else 'paired by seed, mean +- std')
+    print(f'\nGains ({how}):\n{gains}')
     print(f'\ntable: {osp.join(work_dir, "results.md")}\ncurves: {png}\n'
           f'MNF picture: {mnf_picture}')
 

@@ -61,6 +61,8 @@ def test_main_job_runs_and_resumes(scene_data, tmp_path):
                 '| MNF + CSC (scrambled teacher) |'):
         assert row in out
     assert '| top-1 gain vs student alone | top-1 gain vs scrambled |' in out
+    assert 'Gains (one seed: figures, no verdict' in out
+    assert 'mean +- std' not in out.split('Gains (')[1]
     assert osp.getsize(osp.join(work_dir, 'val_curves.png')) > 1000
     assert os.listdir(osp.join(work_dir, 'mnf')) == ['clip_00000.png']
     check_results(work_dir, 4)
