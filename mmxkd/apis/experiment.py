@@ -322,13 +322,19 @@ def check_run_inputs(run: 'Run') -> None:
         run: The run.
 
     Raises:
-        RunError: The directory holds a run of other inputs (another
-            teacher, other data, another config), or one from before inputs
-            were recorded; the message names what changed.
+        RunError: The config cannot be built, or the directory holds a run
+            of other inputs (another teacher, other data, another config),
+            or one from before inputs were recorded; the message names what
+            changed.
     """
-    current = run_inputs(
-        run.config,
-        (f'randomness.seed={run.seed}', *run.options, *run.train_options))
+    try:
+        current = run_inputs(
+            run.config,
+            (f'randomness.seed={run.seed}', *run.options, *run.train_options))
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError,
+            ImportError) as err:
+        raise RunError(f'config {run.config} cannot be built: '
+                       f'{type(err).__name__}: {err}') from err
     path = osp.join(run.run_dir, INPUTS_FILE)
     if osp.isfile(path):
         with open(path) as f:

@@ -149,11 +149,13 @@ def test_compare_methods_reports_a_failed_run_and_writes_the_table(
         sys.executable, TOOL, str(config), '--work-dir', str(work_dir)
     ], check=False, timeout=300)
     assert proc.returncode == 1
-    assert re.search(r'^\[1/1\] broken seed 3: train \.\.\. FAILED after '
-                     r'\d+ s: train exited with 1$', proc.stdout, re.M)
+    # the config is built (for the run's inputs) before anything runs
+    failure = (f'config {config} cannot be built: FileNotFoundError: ')
+    assert re.search(r'^\[1/1\] broken seed 3: FAILED after \d+ s: ' +
+                     re.escape(failure) + r'.*no_such_base\.py', proc.stdout,
+                     re.M)
     assert f'{work_dir}/broken/seed3/run.log ends with:' in proc.stdout
-    assert '1 of 1 runs failed:\n  broken seed 3: train exited with 1' \
-        in proc.stdout
+    assert '1 of 1 runs failed:\n  broken seed 3: ' + failure in proc.stdout
     assert 'plot: none (no run finished)' in proc.stdout
     table = (work_dir / 'comparison.md').read_text()
     assert '| broken | - | - | - | - | - | 0 |' in table
