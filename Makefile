@@ -2,7 +2,7 @@
 PYTHON ?= python
 export PYTHON
 
-.PHONY: install install-tests demo test
+.PHONY: install install-tests demo test test-fast
 
 install:
 	bash tools/install.sh
@@ -15,3 +15,7 @@ demo: install
 
 test: install-tests
 	$(PYTHON) -m pytest tests
+
+# the unit tier: no subprocess, no end-to-end run (`make test` runs all)
+test-fast: install-tests
+	$(PYTHON) -m pytest -m "not integration" tests

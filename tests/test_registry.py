@@ -4,6 +4,7 @@ config in MMAction2's scope finds ours through custom_imports."""
 import sys
 
 import numpy as np
+import pytest
 import torch
 from mmaction.structures import ActionDataSample
 from mmengine.registry import DefaultScope
@@ -71,6 +72,7 @@ test_dataloader = val_dataloader
 '''
 
 
+@pytest.mark.integration
 def test_mmaction_scope_config_trains(synthetic_data, tmp_path):
     from .conftest import ROOT
     config = tmp_path / 'mmaction_scope.py'

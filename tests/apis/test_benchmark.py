@@ -89,6 +89,7 @@ def test_synthetic_batch_has_teacher_features_where_the_model_reads_them():
     distill.step()  # the MNF + CSC losses accept it
 
 
+@pytest.mark.integration
 def test_dataset_batch_is_the_same_clips_through_each_pipeline(
         synthetic_data):
     options = _options(synthetic_data)
@@ -100,6 +101,7 @@ def test_dataset_batch_is_the_same_clips_through_each_pipeline(
     assert student.build_rss_growth > 0
 
 
+@pytest.mark.integration
 def test_loader_timing_on_the_generated_clips(synthetic_data):
     cfg = load_config(DISTILL_CFG, _options(synthetic_data))
     loader = time_loader(cfg, batches=5)  # 4 batches an epoch: runs over
@@ -120,6 +122,7 @@ def test_rss_probe_sees_an_allocation():
     assert probe.process_peak() >= probe.peak()
 
 
+@pytest.mark.integration
 def test_benchmark_two_configs(synthetic_data, tmp_path, capsys):
     json_path = tmp_path / 'bench.json'
     report = main([

@@ -220,6 +220,7 @@ def test_run_command_fails_with_the_step(tmp_path, capsys):
 # the runner
 
 
+@pytest.mark.integration
 def test_run_trains_tests_records_and_then_skips(repo, tmp_path, capfd):
     run_dir = str(tmp_path / 'runs' / 'a')
     run = Run('a.py', 7, run_dir, options=('x=1', ), train_options=('y=2', ),
@@ -248,6 +249,7 @@ def test_run_trains_tests_records_and_then_skips(repo, tmp_path, capfd):
     assert len(calls(repo)) == 2
 
 
+@pytest.mark.integration
 def test_a_run_held_by_another_process_is_waited_for_then_skipped(
         repo, tmp_path, capfd):
     """Two compare_methods over one work dir: the second waits on the run's
@@ -279,6 +281,7 @@ def test_a_run_held_by_another_process_is_waited_for_then_skipped(
     assert 'waiting for another process running' in capfd.readouterr().out
 
 
+@pytest.mark.integration
 def test_interrupted_training_is_resumed(repo, tmp_path):
     run_dir = tmp_path / 'a'
     save_inputs(str(run_dir))
@@ -289,6 +292,7 @@ def test_interrupted_training_is_resumed(repo, tmp_path):
     assert train[-1] == '--resume'
 
 
+@pytest.mark.integration
 def test_run_tested_on_the_other_checkpoint_is_only_tested(repo, tmp_path):
     run_dir = str(tmp_path / 'a')
     save_record(run_dir, 'epoch_1.pth')
@@ -300,6 +304,7 @@ def test_run_tested_on_the_other_checkpoint_is_only_tested(repo, tmp_path):
         ['test', osp.abspath('a.py'), best]]
 
 
+@pytest.mark.integration
 def test_run_without_its_predictions_is_tested_again(repo, tmp_path):
     run_dir = str(tmp_path / 'a')
     save_record(run_dir)
@@ -311,6 +316,7 @@ def test_run_without_its_predictions_is_tested_again(repo, tmp_path):
     assert osp.isfile(osp.join(run_dir, PREDICTIONS_FILE))
 
 
+@pytest.mark.integration
 def test_inputs_are_recorded_and_a_change_is_refused(repo, tmp_path):
     run_dir = str(tmp_path / 'a')
     run = Run('a.py', 3, run_dir)
@@ -327,6 +333,7 @@ def test_inputs_are_recorded_and_a_change_is_refused(repo, tmp_path):
     assert len(calls(repo)) == 2  # nothing trained or tested again
 
 
+@pytest.mark.integration
 def test_a_run_without_recorded_inputs_is_refused(repo, tmp_path):
     run_dir = str(tmp_path / 'a')
     RunRecord(config='a.py', seed=3, checkpoint='epoch_1.pth',
@@ -336,6 +343,7 @@ def test_a_run_without_recorded_inputs_is_refused(repo, tmp_path):
     assert calls(repo) == []
 
 
+@pytest.mark.integration
 def test_log_to_file_prints_notes_and_logs_the_tools(repo, tmp_path, capsys):
     run_dir = tmp_path / 'a'
     ExperimentRunner(repo, log_to_file=True).run(Run('a.py', 3, str(run_dir)))
@@ -344,6 +352,7 @@ def test_log_to_file_prints_notes_and_logs_the_tools(repo, tmp_path, capsys):
     assert log.count('\n$ ') == 2 and 'fake training of' in log
 
 
+@pytest.mark.integration
 def test_grid_reports_a_failed_run_and_goes_on(repo, tmp_path, capsys):
     broken = Run('broken.py', 3, str(tmp_path / 'broken' / 'seed3'))
     done = Run('a.py', 3, str(tmp_path / 'a' / 'seed3'))

@@ -99,6 +99,7 @@ def test_plot_writes_a_png_or_nothing(work_dir, tmp_path):
     assert not osp.exists(tmp_path / 'none.png')
 
 
+@pytest.mark.integration
 def test_the_tool_prints_and_writes_the_table(work_dir, tmp_path):
     out = str(tmp_path / 'out')
     proc = subprocess.run([

@@ -78,6 +78,7 @@ def planted(request, run_dir, tmp_path) -> dict:
     return dict(run_dir=run_dir, checkpoint=evil, marker=marker)
 
 
+@pytest.mark.integration
 def test_the_payload_runs_when_unpickled(tmp_path, trained_distiller):
     """The planted file really executes code under full unpickling."""
     marker, path = str(tmp_path / 'PWNED'), str(tmp_path / 'evil.pth')
@@ -116,6 +117,7 @@ def _entry_points(planted: dict, synthetic_data: str, tmp_path) -> dict:
     }
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     'entry', ['resume', 'load_from', 'test', 'live_teacher',
               'extract_student'])
@@ -131,6 +133,7 @@ def test_code_executing_checkpoint_is_refused(entry, planted, synthetic_data,
     assert 'torch refused: Unsupported global: GLOBAL exec' in log
 
 
+@pytest.mark.integration
 def test_own_run_resumes_weights_only(run_dir, synthetic_data):
     """The project's own checkpoints load weights-only: --resume goes on
     from epoch 1 to epoch 2 of a copy of a real run."""
@@ -144,6 +147,7 @@ def test_own_run_resumes_weights_only(run_dir, synthetic_data):
     assert checkpoint['meta']['epoch'] == 2
 
 
+@pytest.mark.integration
 def test_run_checkpoint_loads_weights_only(trained_distiller, monkeypatch):
     calls = []
     real_load = torch.load
@@ -222,6 +226,7 @@ def test_truncated_checkpoint_names_the_file(tmp_path, keep):
         _load_checkpoint(path, map_location='cpu')
 
 
+@pytest.mark.integration
 def test_teacher_classifier_and_mnf_pictures_refuse(planted):
     """The two remaining load sites, in process: the teacher's classifier
     (logit KD) and the model of the MNF pictures."""

@@ -82,6 +82,7 @@ def test_no_new_best_or_a_failed_one_keeps_the_old(tmp_path, improved):
     assert hook.best_ckpt_path == old and osp.isfile(old)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('opt_out', ['', 'atomic_ckpt'])
 def test_a_kill_while_the_best_is_written(synthetic_data, tmp_path, opt_out):
     """tools/train.py killed halfway through writing epoch 2's best

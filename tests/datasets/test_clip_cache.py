@@ -60,6 +60,7 @@ def videos(tmp_path):
     return folder
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('base', BASES)
 @pytest.mark.parametrize('split', ('train', 'val'))
 def test_cached_pipelines_match_live_decoding(base, split, videos, tmp_path):
@@ -87,6 +88,7 @@ def decode(filename: str, cache_dir: str, frame_inds, crop=MOUTH) -> dict:
     return ClipCacheDecode()(results)
 
 
+@pytest.mark.integration
 def test_keys_as_decord_and_region_crop_set_them(videos, tmp_path):
     filename = str(videos / 'bbaf2n.mp4')
     live = Compose([
@@ -115,6 +117,7 @@ def test_keys_as_decord_and_region_crop_set_them(videos, tmp_path):
         decode(filename, str(tmp_path / 'cache'), [75])
 
 
+@pytest.mark.integration
 def test_edited_video_is_decoded_again(videos, tmp_path):
     filename, cache = str(videos / 'bbaf2n.mp4'), str(tmp_path / 'cache')
     first = decode(filename, cache, [10])['imgs'][0]
@@ -133,6 +136,7 @@ def test_edited_video_is_decoded_again(videos, tmp_path):
         decode(str(videos / 'lgamzp.mp4'), cache, [10])['imgs'][0])
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('damage',
                          ('half', 'empty', 'garbage', 'meta', 'flipped'))
 def test_broken_entry_is_rebuilt(damage, videos, tmp_path, monkeypatch):
@@ -162,6 +166,7 @@ def test_broken_entry_is_rebuilt(damage, videos, tmp_path, monkeypatch):
         assert f.read() == data
 
 
+@pytest.mark.integration
 def test_entry_that_does_not_read_back_names_video_and_entry(
         videos, tmp_path, monkeypatch):
     from mmxkd.datasets.transforms import clip_cache_init
@@ -181,6 +186,7 @@ def test_missing_video_names_the_file(tmp_path):
         ClipCacheInit(str(tmp_path / 'cache'), MOUTH)(dict(filename=missing))
 
 
+@pytest.mark.integration
 def test_crop_outside_the_frames_names_the_video(videos, tmp_path):
     filename = str(videos / 'bbaf2n.mp4')
     with pytest.raises(ValueError, match='bbaf2n.mp4'):
@@ -190,6 +196,7 @@ def test_crop_outside_the_frames_names_the_video(videos, tmp_path):
         ClipCacheInit(str(tmp_path), (10, 0, 5, 5))
 
 
+@pytest.mark.integration
 def test_build_clip_cache_fills_the_cache_of_a_config(videos, tmp_path):
     lists = tmp_path / 'lists'
     lists.mkdir()
@@ -224,6 +231,7 @@ def test_build_clip_cache_fills_the_cache_of_a_config(videos, tmp_path):
                       for p in os.listdir(cache)}
 
 
+@pytest.mark.integration
 def test_benchmark_prints_the_check_cost():
     proc = run_tool([
         sys.executable, 'tools/analysis/benchmark_clip_cache.py',

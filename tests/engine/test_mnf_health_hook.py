@@ -4,6 +4,7 @@ import logging
 import os.path as osp
 from types import SimpleNamespace
 
+import pytest
 import torch
 from mmengine.logging import MMLogger
 
@@ -70,6 +71,7 @@ def test_runs_without_mnf_statistics_are_not_checked():
         == []
 
 
+@pytest.mark.integration
 def test_training_logs_the_statistics_and_the_warning(trained_distiller):
     """Through tools/train.py (the conftest run, with a band that every gate
     value falls into): the head's gate range is logged and the hook warns

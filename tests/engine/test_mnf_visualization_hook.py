@@ -16,6 +16,7 @@ from ..conftest import DISTILL_CFG, data_options, run_tool
 mmxkd.register_all_modules()
 
 
+@pytest.mark.integration
 def test_pictures_land_in_vis_data_at_the_interval(synthetic_data, tmp_path):
     config = tmp_path / 'mnf_vis.py'
     config.write_text(

@@ -10,6 +10,8 @@ import pytest
 from ..conftest import DISTILL_CFG, data_options, run_tool
 from ..tools.test_dist_train import _free_port
 
+pytestmark = pytest.mark.integration
+
 # 7 queries and 15 gallery clips: both padded on 2 ranks
 RETRIEVAL = [
     'test_cfg.type=RetrievalTestLoop',

@@ -16,6 +16,8 @@ from mmengine.runner import Runner
 from mmxkd.engine import RetrievalTestLoop
 from mmxkd.registry import DATASETS, HOOKS, MODELS, TRANSFORMS
 
+pytestmark = pytest.mark.integration
+
 # the gallery and queries of tests/evaluation/test_video_retrieval_metric.py:
 # gallery at 0, 20, 40, 60, 80 degrees with classes 0, 1, 0, 1, 2; queries
 # (0 deg, class 0) -> AP 5/6, (80 deg, class 1) -> AP 1/2 and (40 deg,

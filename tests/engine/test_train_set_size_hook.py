@@ -5,6 +5,7 @@ import os.path as osp
 import sys
 from types import SimpleNamespace
 
+import pytest
 import torch
 from mmengine.runner import BaseLoop
 
@@ -78,6 +79,7 @@ train_dataloader = dict(
 '''
 
 
+@pytest.mark.integration
 def test_crd_banks_follow_the_training_set_through_train_py(
         synthetic_data, tmp_path):
     """No config names the training set's size: CRD trains on any split."""

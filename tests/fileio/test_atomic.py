@@ -68,6 +68,7 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.integration
 def test_remove_stale_temp_files(tmp_path):
     dead, alive = _dead_pid(), os.getpid()
     (tmp_path / 'd').mkdir()

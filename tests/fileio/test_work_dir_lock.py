@@ -11,6 +11,8 @@ import pytest
 from mmxkd.fileio import WRITER_LOCK_FILE, WorkDirBusy, hold_work_dir
 from ..conftest import ROOT, STUDENT_CFG, run_tool
 
+pytestmark = pytest.mark.integration
+
 HOLD = '''
 import sys, time
 from mmxkd.fileio import hold_work_dir

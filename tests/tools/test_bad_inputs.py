@@ -13,6 +13,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def bad_data(synthetic_data, tmp_path):

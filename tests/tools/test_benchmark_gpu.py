@@ -5,6 +5,8 @@ import pytest
 
 from ..conftest import run_tool
 
+pytestmark = pytest.mark.integration
+
 TOOL = ['bash', 'tools/analysis/benchmark_gpu.sh']
 
 

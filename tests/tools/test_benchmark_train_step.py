@@ -3,8 +3,12 @@ import json
 import re
 import sys
 
+import pytest
+
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
 
+
+pytestmark = pytest.mark.integration
 
 def test_benchmark_prints_both_configs(synthetic_data, tmp_path):
     json_path = tmp_path / 'bench.json'

@@ -4,8 +4,12 @@ set in a user's leaf config, as the *-pairs-8x32 GRID configs set it."""
 import re
 import sys
 
+import pytest
+
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
+
+pytestmark = pytest.mark.integration
 
 def test_train_on_same_class_pairs(synthetic_data, tmp_path):
     leaf = tmp_path / 'pairs.py'

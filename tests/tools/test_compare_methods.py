@@ -9,8 +9,12 @@ import re
 import sys
 from glob import glob
 
+import pytest
+
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
 
+
+pytestmark = pytest.mark.integration
 TOOL = 'tools/analysis/compare_methods.py'
 
 

@@ -22,6 +22,8 @@ from mmengine.config import Config
 
 from ..conftest import DISTILL_CFG, ROOT, data_options, run_tool
 
+pytestmark = pytest.mark.integration
+
 DUMP_HOOK = '''
 import json
 from mmengine.dist import get_rank

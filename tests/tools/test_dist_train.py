@@ -3,9 +3,12 @@
 import os.path as osp
 import socket
 
+import pytest
 import torch
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 
 def _free_port() -> int:

@@ -6,8 +6,11 @@ import sys
 
 import mmaction
 import numpy as np
+import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 MMACTION_TEST = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools',
                          'test.py')

@@ -9,8 +9,11 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from ..conftest import TEACHER_CFG, audio_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 
 def _extract(checkpoint, data, out_dir, nproc=1):

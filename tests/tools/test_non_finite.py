@@ -6,8 +6,12 @@ import os.path as osp
 import re
 import sys
 
+import pytest
+
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
+
+pytestmark = pytest.mark.integration
 
 def _md5(path: str) -> str:
     with open(path, 'rb') as f:

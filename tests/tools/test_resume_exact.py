@@ -9,9 +9,12 @@ import sys
 import time
 from typing import List
 
+import pytest
 import torch
 
 from ..conftest import DISTILL_CFG, ROOT, data_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 
 def _start(args: List[str], log: str) -> subprocess.Popen:

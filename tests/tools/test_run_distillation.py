@@ -13,6 +13,8 @@ import pytest
 
 from ..conftest import run_tool
 
+pytestmark = pytest.mark.integration
+
 CLASSES = ['right_low', 'left_mid', 'down_high', 'up_top']
 
 

@@ -25,6 +25,7 @@ def _test(checkpoint: str, synthetic_data: str, tmp_path, *flags: str):
     ] + data_options(synthetic_data), check=False)
 
 
+@pytest.mark.integration
 def test_checkpoint_of_another_model_fails(trained_teacher, synthetic_data,
                                            tmp_path):
     proc = _test(trained_teacher, synthetic_data, tmp_path)
@@ -41,6 +42,7 @@ def test_checkpoint_of_another_model_fails(trained_teacher, synthetic_data,
     assert not METRIC.search(log)
 
 
+@pytest.mark.integration
 def test_genuine_checkpoint_passes(trained_distiller, synthetic_data,
                                    tmp_path):
     proc = _test(osp.join(trained_distiller, 'epoch_1.pth'), synthetic_data,
@@ -50,6 +52,7 @@ def test_genuine_checkpoint_passes(trained_distiller, synthetic_data,
     assert METRIC.search(log) and 'lacks' not in log
 
 
+@pytest.mark.integration
 def test_partial_checkpoint_needs_the_flag(trained_distiller, synthetic_data,
                                            tmp_path):
     checkpoint = _load_checkpoint(

@@ -10,6 +10,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
+pytestmark = pytest.mark.integration
+
 
 def _train(synthetic_data, work_dir, *args):
     return run_tool([

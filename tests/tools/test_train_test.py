@@ -5,9 +5,12 @@ import os.path as osp
 import re
 import sys
 
+import pytest
 import torch
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 
 def _md5(path: str) -> str:

@@ -5,8 +5,12 @@ import csv
 import json
 import sys
 
+import pytest
+
 from ..conftest import run_tool
 
+
+pytestmark = pytest.mark.integration
 
 def make_run(root, aucs, accs):
     root.mkdir(parents=True)

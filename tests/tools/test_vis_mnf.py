@@ -4,8 +4,11 @@ import os.path as osp
 import sys
 
 import cv2
+import pytest
 
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 TOOL = 'tools/visualizations/vis_mnf.py'
 

@@ -147,6 +147,7 @@ def lists(out_dir: str) -> Dict[str, List[Tuple[str, int]]]:
     }
 
 
+@pytest.mark.integration
 def test_segments_become_labelled_clips(prepared):
     out_dir, proc = prepared
     assert read_lines(osp.join(out_dir, 'classes.txt')) == CLASSES
@@ -159,6 +160,7 @@ def test_segments_become_labelled_clips(prepared):
     assert '3 train and 1 val segments, 4 classes' in proc.stdout
 
 
+@pytest.mark.integration
 def test_clips_hold_their_segment(prepared):
     out_dir, _ = prepared
     for clip, (_, _, first, frames, sound) in CLIPS.items():
@@ -189,6 +191,7 @@ def test_clips_hold_their_segment(prepared):
         assert head == pytest.approx(loudness(start + 0.125), rel=0.15), clip
 
 
+@pytest.mark.integration
 def test_short_missing_and_testing_videos_are_reported(prepared):
     out_dir, proc = prepared
     assert 'skipped 1 segment(s) shorter than 5 frames' in proc.stdout
@@ -201,6 +204,7 @@ def test_short_missing_and_testing_videos_are_reported(prepared):
     ]
 
 
+@pytest.mark.integration
 def test_rerun_keeps_existing_clips(source, prepared):
     out_dir, _ = prepared
     clip_dir = osp.join(out_dir, 'clips')
@@ -220,6 +224,7 @@ def test_rerun_keeps_existing_clips(source, prepared):
     assert lists(out_dir) == before
 
 
+@pytest.mark.integration
 def test_no_video_at_all_fails(source, tmp_path):
     annotation, _ = source
     (tmp_path / 'empty').mkdir()
@@ -232,6 +237,7 @@ def test_no_video_at_all_fails(source, tmp_path):
     assert 'none of the 4 training and validation videos' in proc.stderr
 
 
+@pytest.mark.integration
 def test_bad_annotation_names_the_video(source, tmp_path):
     _, root = source
     annotation = tmp_path / 'bad.json'

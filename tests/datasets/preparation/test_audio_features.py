@@ -15,6 +15,8 @@ import pytest
 
 from ...conftest import GRID, run_tool
 
+pytestmark = pytest.mark.integration
+
 TOOL = 'tools/data/build_audio_features.py'
 GRID_VIDEOS = osp.join(GRID, 'videos')
 # relative path in the test's VIDEO_ROOT -> GRID clip id

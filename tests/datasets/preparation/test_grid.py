@@ -19,6 +19,8 @@ from mmxkd.fileio.media import frame_span
 from mmxkd.registry import DATASETS
 from ...conftest import GRID, run_tool
 
+pytestmark = pytest.mark.integration
+
 mmxkd.register_all_modules()
 
 TOOL = 'tools/data/grid/prepare_grid.py'

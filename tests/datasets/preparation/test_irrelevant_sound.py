@@ -26,6 +26,7 @@ def build(tmp_path, kind, out, *extra):
     ])
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('kind', ['noise', 'mix'])
 def test_every_clip_gets_its_altered_spectrogram(tmp_path, kind):
     out = tmp_path / kind

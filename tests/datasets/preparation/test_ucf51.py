@@ -14,6 +14,8 @@ import pytest
 
 from ...conftest import run_tool
 
+pytestmark = pytest.mark.integration
+
 TOOL = 'tools/data/ucf51/prepare_ucf51.py'
 CLASSES = ('ApplyEyeMakeup', 'Basketball', 'Drumming')
 # (class, group, clip) -> has sound. Group 1 is the test split, group 2 the

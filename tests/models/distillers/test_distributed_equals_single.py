@@ -13,6 +13,7 @@ import os.path as osp
 import socket
 from typing import Dict, Tuple
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
@@ -21,6 +22,8 @@ import torch.nn as nn
 from mmxkd.models.utils import gather_batch
 from .._student import make_batch
 from ..heads._build import build_distiller
+
+pytestmark = pytest.mark.integration
 
 WORLD = 2
 LABELS_8 = (0, 1, 1, 2, 0, 2, 1, 0)

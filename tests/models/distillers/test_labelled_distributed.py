@@ -8,6 +8,7 @@ partner anywhere in the whole batch."""
 import os.path as osp
 from typing import Dict, Tuple
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
@@ -16,6 +17,8 @@ import torch.nn as nn
 from .._student import make_batch
 from ..heads._build import build_distiller
 from .test_distributed_equals_single import LABELS_8, WORLD, _free_port
+
+pytestmark = pytest.mark.integration
 
 HEADS = dict(mnf_csc=dict(type='MNFCSCHead'))
 # CSC without the own clip as a positive: an anchor without a (labelled)

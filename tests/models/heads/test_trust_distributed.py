@@ -4,12 +4,15 @@ clips hold the trust bank, the running mean prediction, the kept clips and
 (after DDP's averaging) the KD loss of 1 process of 8, step after step."""
 import os.path as osp
 
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from ..distillers.test_distributed_equals_single import WORLD, _free_port
 from .test_trust_heads import make_inputs, selective
+
+pytestmark = pytest.mark.integration
 
 C = 4
 

@@ -4,6 +4,7 @@ import os.path as osp
 import sys
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
@@ -11,6 +12,8 @@ from mmengine.registry import DefaultScope
 
 from mmxkd.registry import DATASETS, MODELS
 from ...conftest import ROOT, TEACHER_CFG, audio_options, run_tool
+
+pytestmark = pytest.mark.integration
 
 LIVE_CFG = osp.join(
     ROOT, 'configs/mnf_csc/'
