@@ -17,7 +17,7 @@ the students' validation curves and draws the MNF of the first seed's
 MNF + CSC student on one training clip (``tools/visualizations/vis_mnf.py``,
 in ``<work-dir>/mnf``). Every step is one of the project's own tools, run as
 a user would run it; finished runs are kept and not repeated, an interrupted
-training is resumed (see :mod:`mmxkd.apis.experiment`).
+training is resumed (see :mod:`mmxkd.experiments.runner`).
 
 Data: ``--dataset synthetic-scenes`` (default) generates scene clips
 (``generate_synthetic_av.py --design scenes``: the class's square in one
@@ -34,12 +34,12 @@ import os.path as osp
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from mmxkd.apis import (ExperimentRunner, Run, RunRecord, find_checkpoint,
-                        format_accuracy_table, plot_val_curves,
-                        prediction_scores, read_val_curve, run_command)
-from mmxkd.apis.experiment import PREDICTIONS_FILE, scrambled_options
-from mmxkd.apis.results import (Gains, distils_cell, gain_cell,
-                                markdown_table, method_gains, scrambled_name)
+from mmxkd.experiments import (PREDICTIONS_FILE, ExperimentRunner, Gains, Run,
+                               RunRecord, distils_cell, find_checkpoint,
+                               format_accuracy_table, gain_cell,
+                               markdown_table, method_gains, plot_val_curves,
+                               prediction_scores, read_val_curve, run_command,
+                               scrambled_name, scrambled_options)
 from mmxkd.fileio import save_json, write_lines
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))

@@ -6,9 +6,9 @@
 # Usage: bash tools/analysis/benchmark_gpu.sh [--workers N] [--batch-size B]
 #     [--iters N] [--amp on|off|both] [--data-root DIR] [--json PATH]
 # (--help: all of them). Without CUDA it exits 1 with one line, running
-# nothing. The logic is mmxkd.apis.benchmark.gpu_main.
+# nothing. The logic is mmxkd.experiments.benchmark.gpu_main.
 set -e
 PYTHONPATH="$(dirname "$0")/../..":$PYTHONPATH \
 exec python -c 'import sys
-from mmxkd.apis.benchmark import gpu_main
+from mmxkd.experiments.benchmark import gpu_main
 gpu_main(sys.argv[1:])' "$@"

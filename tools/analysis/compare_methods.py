@@ -56,13 +56,11 @@ import sys
 import textwrap
 from typing import Dict, List, Optional, Tuple
 
-from mmxkd.apis import (ExperimentRunner, Run, config_stem,
-                        format_comparison_csv, format_comparison_table,
-                        plot_metric_bars, run_grid)
-from mmxkd.apis.experiment import (CHECKPOINTS, has_teacher,
-                                   scrambled_options)
-from mmxkd.apis.results import (DISTILS_RULE, Gains, format_summary_csv,
-                                scrambled_name)
+from mmxkd.experiments import (CHECKPOINTS, DISTILS_RULE, ExperimentRunner,
+                               Gains, Run, config_stem, format_comparison_csv,
+                               format_comparison_table, format_summary_csv,
+                               has_teacher, plot_metric_bars, run_grid,
+                               scrambled_name, scrambled_options)
 from mmxkd.fileio import atomic_open
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -18,9 +18,9 @@ import argparse
 import os.path as osp
 import sys
 
-from mmxkd.apis.train_stats import (MNF_KEYS, collect_curves, find_runs,
-                                    format_stats_csv, format_stats_table,
-                                    plot_stats)
+from mmxkd.experiments import (MNF_KEYS, collect_curves, find_runs,
+                               format_stats_csv, format_stats_table,
+                               plot_stats)
 from mmxkd.fileio import atomic_open
 
 

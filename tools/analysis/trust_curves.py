@@ -16,7 +16,7 @@ import os.path as osp
 import sys
 from typing import Dict, List, Tuple
 
-from mmxkd.apis.experiment import read_val_curve
+from mmxkd.experiments import read_val_curve
 from mmxkd.engine.hooks import load_trust_entries
 from mmxkd.fileio import atomic_open
 

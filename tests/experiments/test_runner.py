@@ -1,7 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""mmxkd.apis.experiment on small fake run dirs, and the runner against fake
-``tools/train.py`` / ``tools/test.py`` that record their command lines and
-write what MMEngine would."""
+"""mmxkd.experiments.records and .runner on small fake run dirs, and the
+runner against fake ``tools/train.py`` / ``tools/test.py`` that record their
+command lines and write what MMEngine would."""
 import json
 import os
 import os.path as osp
@@ -13,12 +13,14 @@ import time
 
 import pytest
 
-from mmxkd.apis.experiment import (INPUTS_FILE, LOCK_FILE, PREDICTIONS_FILE,
-                                   ExperimentRunner, Run, RunError, RunRecord,
-                                   find_checkpoint, has_teacher, log_tail,
-                                   read_test_metrics, read_trust,
-                                   read_val_curve, run_command, run_grid)
-from mmxkd.apis.run_inputs import run_inputs
+from mmxkd.experiments.records import (INPUTS_FILE, LOCK_FILE,
+                                       PREDICTIONS_FILE, RunError, RunRecord,
+                                       find_checkpoint, log_tail,
+                                       read_test_metrics, read_trust,
+                                       read_val_curve)
+from mmxkd.experiments.run_inputs import run_inputs
+from mmxkd.experiments.runner import (ExperimentRunner, Run, has_teacher,
+                                      run_command, run_grid)
 from mmxkd.fileio import save_json
 
 FAKE_TRAIN = '''

@@ -1,5 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""mmxkd.apis.results on fake run records: the gains over the student alone
+"""mmxkd.experiments.gains (and the tables that show the gains) on fake run
+records: the gains over the student alone
 and over the scrambled-teacher control (paired by seed), the distils rule
 and the table and summary CSV that show them."""
 import csv
@@ -7,12 +8,13 @@ import io
 
 import pytest
 
-from mmxkd.apis.experiment import RunRecord
-from mmxkd.apis.results import (DISTILS_RULE, Gains, MethodGains,
-                                distils_cell,
-                                exceeds_std, format_comparison_table,
-                                format_summary_csv, gain_cell, method_gains,
-                                paired_differences, scrambled_name)
+from mmxkd.experiments.gains import (DISTILS_RULE, Gains, MethodGains,
+                                     distils_cell, exceeds_std, gain_cell,
+                                     method_gains, paired_differences,
+                                     scrambled_name)
+from mmxkd.experiments.records import RunRecord
+from mmxkd.experiments.tables import (format_comparison_table,
+                                      format_summary_csv)
 
 
 def runs(*top1: float, seeds=(3, 5, 7)) -> list:

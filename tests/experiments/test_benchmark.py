@@ -5,13 +5,15 @@ import numpy as np
 import pytest
 import torch
 
-from mmxkd.apis.benchmark import (AMP_CHOICES, REFERENCE_CONFIGS, RssProbe,
-                                  build_case, build_gpu_parser, build_parser,
-                                  check_device, format_report, gpu_main,
-                                  load_config, main, run_benchmark,
-                                  summarize_rounds, synthetic_input_shape,
-                                  time_interleaved, time_loader,
-                                  ucf51_options)
+from mmxkd.experiments.benchmark import (AMP_CHOICES, REFERENCE_CONFIGS,
+                                         RssProbe, build_case,
+                                         build_gpu_parser, build_parser,
+                                         check_device, format_report,
+                                         gpu_main, load_config, main,
+                                         run_benchmark, summarize_rounds,
+                                         synthetic_input_shape,
+                                         time_interleaved, time_loader,
+                                         ucf51_options)
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options
 
 

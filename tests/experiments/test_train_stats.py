@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from mmxkd.apis.experiment import read_train_curve
-from mmxkd.apis.train_stats import (collect_curves, find_runs,
-                                    format_stats_csv, format_stats_table,
-                                    plot_stats)
+from mmxkd.experiments.records import read_train_curve
+from mmxkd.experiments.train_stats import (collect_curves, find_runs,
+                                           format_stats_csv,
+                                           format_stats_table, plot_stats)
 from ..conftest import ROOT
 
 

@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""mmxkd.apis.results: tables (mean +- std over seeds), CSV, scores from
-dumped predictions, PNG plots."""
+"""mmxkd.experiments.tables, .plots and .predictions: tables (mean +- std
+over seeds), CSV, scores from dumped predictions, PNG plots."""
 import csv
 import io
 import math
@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 import torch
 
-from mmxkd.apis.experiment import RunRecord
-from mmxkd.apis.results import (format_accuracy_table, format_comparison_csv,
-                                format_comparison_table, markdown_table,
-                                mean_std, plot_metric_bars, plot_val_curves,
-                                prediction_scores, table_columns)
+from mmxkd.experiments.plots import plot_metric_bars, plot_val_curves
+from mmxkd.experiments.predictions import prediction_scores
+from mmxkd.experiments.records import RunRecord
+from mmxkd.experiments.tables import (format_accuracy_table,
+                                      format_comparison_csv,
+                                      format_comparison_table, markdown_table,
+                                      mean_std, table_columns)
 from mmxkd.evaluation import DumpPredictions
 
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'

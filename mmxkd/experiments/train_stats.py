@@ -12,8 +12,9 @@ from typing import Dict, List, Mapping, Sequence, Tuple
 
 import numpy as np
 
-from .experiment import read_train_curve
-from .results import _pyplot, _save_png, markdown_table, mean_std
+from .plots import _pyplot, _save_png
+from .records import read_train_curve
+from .tables import markdown_table, mean_std
 
 # The statistics MNFCSCHead logs, in the order a reader wants them.
 MNF_KEYS = ('mnf_gate_std', 'mnf_gate_min', 'mnf_gate_max',
