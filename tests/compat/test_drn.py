@@ -29,6 +29,7 @@ def test_modules_are_real_and_attached_to_their_parents():
     assert package.__spec__.name == package.__name__ and package.__path__ == []
 
 
+@pytest.mark.integration
 def test_import_survives_a_reset_meta_path():
     # no finder of mmxkd is needed once it is imported: here every finder
     # but Python's own is removed before mmaction.models is imported

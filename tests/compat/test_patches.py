@@ -87,6 +87,7 @@ def default_run() -> Dict:
     return _probe()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('name', NAMES)
 def test_applied_once_and_named_in_one_line(default_run, name):
     # this environment (mmaction2 1.2.0 wheel, torch >= 2.6, MMEngine
@@ -99,6 +100,7 @@ def test_applied_once_and_named_in_one_line(default_run, name):
     assert default_run['error'] is None
 
 
+@pytest.mark.integration
 def test_one_short_line_by_default(default_run):
     line, = (x for x in default_run['log'].splitlines()
              if 'mmxkd.compat' in x)
@@ -108,6 +110,7 @@ def test_one_short_line_by_default(default_run):
         'test_log (details: MMXKD_COMPAT_VERBOSE=1; off: MMXKD_NO_COMPAT=<names>|all)')
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('verbose', ['1', '0'])
 def test_verbose_logs_each_patch_with_its_upstream(verbose):
     env = {'MMXKD_COMPAT_VERBOSE': verbose}
@@ -123,6 +126,7 @@ def test_verbose_logs_each_patch_with_its_upstream(verbose):
         assert f'MMXKD_NO_COMPAT={name}' in lines[0]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize('name', NAMES)
 def test_opt_out_leaves_upstream_as_it_is(name):
     result = _probe(f' {name} ,')
@@ -138,6 +142,7 @@ def test_opt_out_leaves_upstream_as_it_is(name):
         assert result['error'] is None
 
 
+@pytest.mark.integration
 def test_opt_out_of_all_and_unknown_names_are_reported():
     result = _probe('all')
     assert result['again'] == []

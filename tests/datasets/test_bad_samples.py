@@ -276,6 +276,7 @@ def test_unwritable_probe_cache_is_warned_about(dataset_dir, monkeypatch):
                for m in messages)
 
 
+@pytest.mark.integration
 def test_probes_in_worker_processes(dataset_dir, monkeypatch):
     monkeypatch.setattr(video_probe, 'PARALLEL_AFTER', 2)
     cache_dir = dataset_dir / 'cache'
