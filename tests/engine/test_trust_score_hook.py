@@ -9,8 +9,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def test_trust_is_scored_against_the_swapped_sounds(synthetic_data,
                                                     trained_teacher,

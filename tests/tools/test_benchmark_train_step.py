@@ -7,8 +7,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def test_benchmark_prints_both_configs(synthetic_data, tmp_path):
     json_path = tmp_path / 'bench.json'

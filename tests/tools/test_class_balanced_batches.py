@@ -8,8 +8,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def test_train_on_same_class_pairs(synthetic_data, tmp_path):
     leaf = tmp_path / 'pairs.py'

@@ -13,8 +13,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, STUDENT_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 TOOL = 'tools/analysis/compare_methods.py'
 
 

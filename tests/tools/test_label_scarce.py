@@ -11,8 +11,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def test_train_and_test_with_a_quarter_of_the_labels(synthetic_data,
                                                       tmp_path):

@@ -10,8 +10,8 @@ import pytest
 
 from ..conftest import DISTILL_CFG, data_options, run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def _md5(path: str) -> str:
     with open(path, 'rb') as f:

@@ -9,8 +9,8 @@ import pytest
 
 from ..conftest import run_tool
 
-
 pytestmark = pytest.mark.integration
+
 
 def make_run(root, aucs, accs):
     root.mkdir(parents=True)
