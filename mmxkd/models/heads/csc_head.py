@@ -7,8 +7,8 @@ from mmxkd.registry import MODELS
 from ..losses.projector import linear_projector
 from .base_distill_head import BaseDistillHead
 from .distill_inputs import DistillInputs
-from .mnf_csc_head import (check_unlabelled, cosine_matrix, head_labels,
-                           tau_stats)
+from .head_utils import (check_unlabelled, cosine_matrix, head_labels,
+                         tau_stats)
 
 
 @MODELS.register_module()
