@@ -12,7 +12,8 @@ from mmxkd.registry import MODELS
 
 @MODELS.register_module()
 class ModalityNoiseFilter(nn.Module):
-    """Modality Noise Filter (MNF) of Xia et al. 2023.
+    """Modality Noise Filter (MNF) of Xia et al. 2023, the connector of
+    :class:`MNFCSCHead` between the teacher feature and the student's map.
 
     The video gates the teacher feature, the gated teacher feature queries
     the student's feature map, and the result is calibrated and classified:
@@ -27,7 +28,8 @@ class ModalityNoiseFilter(nn.Module):
     where CSC and the triplet loss compare them with ``v``. The projection
     has no bias: with one, ``P(g * a)`` and ``P(a)`` share a constant that
     the triplet can use instead of the gate (measured on GRID: triplet 0
-    from epoch 2, gate stuck at 0.50 +- 0.08; ``../shared/METHOD.md``).
+    from epoch 2, gate stuck at 0.50 +- 0.08; ``docs/en/method.md``,
+    "Measured facts that a configuration must respect").
 
     The attention needs something to choose from: a student map of fewer
     than 2 tokens (``L = T * H * W`` of its last stage) is refused, because

@@ -1,5 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""Unit tests of the Modality Noise Filter (MNF) neck."""
+"""Unit tests of the Modality Noise Filter (MNF), a distillation connector."""
 import pytest
 import torch
 import torch.nn as nn
@@ -56,7 +56,7 @@ def test_projection_only_when_dims_differ():
     assert isinstance(proj, nn.Linear)
     assert (proj.in_features, proj.out_features) == (12, 8)
     # a bias would let P(g * a) and P(a) share a constant that satisfies the
-    # triplet without any gating (METHOD.md, "Projection")
+    # triplet without any gating (docs/en/method.md, "Projection")
     assert proj.bias is None
     assert build_mnf(12, 8, teacher_proj_bias=True).teacher_proj.bias \
         is not None
