@@ -1,7 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import warnings
 from contextlib import contextmanager
-from typing import Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.distributed as dist
@@ -58,6 +58,44 @@ def buffers_restored(module: nn.Module) -> Iterator[None]:
     finally:
         for sub, name, buffer in originals:
             sub._buffers[name] = buffer
+
+
+@contextmanager
+def outputs_recorded(module: nn.Module,
+                     names: Sequence[str]) -> Iterator[Dict[str, Tensor]]:
+    """Record what the named submodules of ``module`` return during the
+    passes run inside the ``with`` block, through forward hooks that are
+    removed when it ends.
+
+    Args:
+        module (nn.Module): The module whose submodules are recorded.
+        names (Sequence[str]): Submodule names, as in
+            ``module.named_modules()``.
+
+    Returns:
+        A dict filled during the block: name -> the submodule's output (of
+        its last call), attached to the graph. A submodule that did not
+        run has no entry.
+    """
+    submodules = dict(module.named_modules())
+    outputs: Dict[str, Tensor] = {}
+
+    def recorder(name: str):
+
+        def hook(_module: nn.Module, _args: tuple, output: Tensor) -> None:
+            outputs[name] = output
+
+        return hook
+
+    handles = [
+        submodules[name].register_forward_hook(recorder(name))
+        for name in names
+    ]
+    try:
+        yield outputs
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def world_size() -> int:

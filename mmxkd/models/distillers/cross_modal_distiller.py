@@ -4,13 +4,14 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.nn as nn
 from mmaction.utils import ConfigType, OptConfigType, OptSampleList, SampleList
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, ModuleDict
 from mmengine.registry import DefaultScope
 from torch import Tensor
 
 from mmxkd.registry import MODELS
 from ..heads import BaseDistillHead, DistillInputs
-from ..utils import batch_norm_names, labelled_scale, to_tokens
+from ..utils import (batch_norm_names, labelled_scale, outputs_recorded,
+                     to_tokens)
 
 
 @MODELS.register_module()
@@ -37,6 +38,17 @@ class CrossModalDistiller(BaseModel):
     Every head receives the sizes read from the built student (``Dv`` =
     its head's ``in_channels``, ``num_classes``) and from its teacher
     (``feat_dim``), unless its config sets them.
+
+    Earlier student stages: the student submodules that the heads name in
+    their ``student_stages`` are recorded (forward hooks, held for the
+    student pass only) and handed to every head in
+    :attr:`DistillInputs.student_stages`; a new method that reads an
+    earlier feature map declares it there and changes no frame code.
+
+    ``init_weights`` (called by the runner) initialises the student and
+    every head (by the head's ``init_cfg``; none keeps the weights drawn at
+    build), never the teachers, whose weights come from their checkpoints
+    or feature files.
 
     Args:
         student (dict): An MMAction2 recognizer config (Recognizer3D,
@@ -87,7 +99,7 @@ class CrossModalDistiller(BaseModel):
         self.student = student_model
         self.teachers = nn.ModuleDict(teacher_models)
         self.teachers.requires_grad_(False)
-        self.distill_heads = nn.ModuleDict(head_models)
+        self.distill_heads = ModuleDict(head_models)
 
     @staticmethod
     def _teacher_cfgs(
@@ -127,6 +139,15 @@ class CrossModalDistiller(BaseModel):
             if value is not None:
                 cfg.setdefault(key, value)
         head = MODELS.build(cfg)
+        modules = dict(student.named_modules())
+        unknown = [stage for stage in head.student_stages
+                   if not stage or stage not in modules]
+        if unknown:
+            stages = [n for n in modules if n.count('.') == 1]
+            raise ValueError(
+                f'model.heads.{name} reads the student stages {unknown}, '
+                'which are not submodules of the student (names as in '
+                f'student.named_modules(), e.g. {stages[:8]})')
         if head.uses_teacher_logits:
             check = getattr(teacher, 'check_classifier', None)
             if check is None:
@@ -219,21 +240,39 @@ class CrossModalDistiller(BaseModel):
                 losses[key] = value
         return losses
 
+    @property
+    def student_stages(self) -> Tuple[str, ...]:
+        """The student submodules whose outputs some head reads."""
+        return tuple(
+            sorted({
+                stage
+                for head in self.distill_heads.values()
+                for stage in head.student_stages
+            }))
+
     def student_step(self, inputs: Tensor,
                      data_samples: SampleList) -> Tuple[dict, DistillInputs]:
         """One student pass: its own losses (``loss_cls`` over the labelled
         clips, logged as ``loss_cls_v``, plus a neck's auxiliary losses, as
         ``BaseRecognizer.loss``) and the student fields of the heads'
-        inputs (teacher fields empty)."""
-        feats, head_kwargs = self.student.extract_feat(
-            inputs, data_samples=data_samples)
-        tokens = to_tokens(feats, head_kwargs.get('num_segs'))  # V
-        if tokens.size(0) != len(data_samples):
-            raise ValueError(
-                f'{tokens.size(0)} student clips for {len(data_samples)} '
-                'samples: train with one clip per sample (SampleFrames '
-                'num_clips=1)')
-        logits = self.student.cls_head(feats, **head_kwargs)
+        inputs (teacher fields empty), with the outputs of the stages the
+        heads name (:attr:`student_stages`)."""
+        wanted = self.student_stages
+        with outputs_recorded(self.student, wanted) as stages:
+            feats, head_kwargs = self.student.extract_feat(
+                inputs, data_samples=data_samples)
+            tokens = to_tokens(feats, head_kwargs.get('num_segs'))  # V
+            if tokens.size(0) != len(data_samples):
+                raise ValueError(
+                    f'{tokens.size(0)} student clips for {len(data_samples)} '
+                    'samples: train with one clip per sample (SampleFrames '
+                    'num_clips=1)')
+            logits = self.student.cls_head(feats, **head_kwargs)
+        missing = [stage for stage in wanted if stage not in stages]
+        if missing:
+            raise RuntimeError(
+                f'the student stages {missing}, which a head reads, did not '
+                'run in the student pass (extract_feat and cls_head)')
         flags = None
         if all('labelled' in s for s in data_samples):
             flags = torch.as_tensor(
@@ -260,7 +299,8 @@ class CrossModalDistiller(BaseModel):
             teacher_feats={},
             sample_idx=sample_idx,
             data_samples=data_samples,
-            labelled=labelled)
+            labelled=labelled,
+            student_stages=stages)
 
     def student_loss(self, logits: Tensor, data_samples: SampleList,
                      labelled: Optional[Tensor]) -> Dict[str, Tensor]:

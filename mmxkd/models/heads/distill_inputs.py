@@ -34,6 +34,11 @@ class DistillInputs:
             :class:`~mmxkd.datasets.AudioVisualDataset`). Defaults to all
             True. A head that needs labels states what it does with the
             other clips.
+        student_stages (dict[str, Tensor]): The outputs of the student
+            submodules that some head names in its ``student_stages``, by
+            name (e.g. ``'backbone.layer3'``: (N, C', T', H', W') for a 3D
+            backbone), from the same student pass as ``tokens``; attached
+            to the student's graph. Empty when no head asks for one.
     """
 
     tokens: Tensor
@@ -45,6 +50,7 @@ class DistillInputs:
     sample_idx: Optional[Tensor] = None
     data_samples: SampleList = field(default_factory=list)
     labelled: Optional[Tensor] = None
+    student_stages: Dict[str, Tensor] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.labelled is None:
