@@ -15,9 +15,11 @@ class CRDHead(BaseDistillHead):
     set (:class:`CRDLoss`).
 
     The banks' length is the training set's size: set ``num_samples`` in
-    ``loss_crd``, or leave it out and the distiller sizes the banks from the
-    train dataloader's dataset when training starts (``DistillerHook``); a
-    checkpoint's banks are loaded at their saved size. The pipeline must pack
+    ``loss_crd``, or leave it out and the banks are sized from the train
+    dataloader's dataset before training starts
+    (:class:`~mmxkd.engine.hooks.TrainSetSizeHook` calls the distiller's
+    ``set_train_size``); a checkpoint's banks are loaded at their saved
+    size. The pipeline must pack
     each clip's ``sample_idx``. CRD needs no labels: it uses every clip of
     a label-scarce batch, labelled or not (``inputs.labelled`` is ignored).
 
