@@ -1,7 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """How many tokens each GRID student's feature map gives the MNF, built
 from its config and run on a zero batch as the distiller runs it: the MNF
-only acts with several tokens (../shared/METHOD.md, "Measured facts")."""
+only acts with several tokens (docs/en/method.md, "Measured facts")."""
 import glob
 import os.path as osp
 import re

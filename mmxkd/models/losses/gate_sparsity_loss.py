@@ -12,8 +12,9 @@ class GateSparsityLoss(nn.Module):
     """L1 sparsity on the MNF gate's linear weights.
 
     For each weight ``W`` (out, in): ``mean_rows(sum_cols |W|)``; the terms of
-    all layers are summed (METHOD.md's intent). ``last_layer_only=True``
-    reproduces the reference code, which keeps only the last layer's term.
+    all layers are summed (the intent of docs/en/method.md).
+    ``last_layer_only=True`` reproduces the reference code, which keeps only
+    the last layer's term.
 
     Args:
         loss_weight (float): Weight of the loss. Defaults to 0.001.

@@ -1,13 +1,14 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """The library's train_step against the reference's two-optimizer step.
 
-The reference is written here from ../shared/METHOD.md, not from the
-library's code: the MNF forward, every loss and the routing ("MNF
-parameters: L_cls_n + L_gate + L_tri + L_csc; student parameters:
-L_cls_v + L_csc"). Two Adam optimizers (student lr, MNF at 0.2x), and the
-reference's backward sequence: ``a_losses.backward(retain_graph=True)``,
-student ``zero_grad``, ``v_losses.backward()`` into the student's
-parameters (METHOD.md counts L_csc once in the MNF's gradient), both steps.
+The reference is written here from docs/en/method.md ("MNF (per batch)",
+"Losses", "Who learns from what"), not from the library's code: the MNF
+forward, every loss and the routing ("MNF parameters: L_cls_n + L_gate +
+L_tri + L_csc; student parameters: L_cls_v + L_csc"). Two Adam optimizers
+(student lr, MNF at 0.2x), and the reference's backward sequence:
+``a_losses.backward(retain_graph=True)``, student ``zero_grad``,
+``v_losses.backward()`` into the student's parameters (the method counts
+L_csc once in the MNF's gradient), both steps.
 In float64 the parameters after several steps must agree to rounding.
 """
 import copy
@@ -43,7 +44,7 @@ def batch_norm(x, bn):
 
 
 def reference_losses(model, inputs, samples):
-    """METHOD.md's terms, split as the reference's two loss sums."""
+    """The method's terms, split as the reference's two loss sums."""
     mnf = model.distill_heads['mnf_csc'].mnf
     feats, _ = model.student.extract_feat(inputs, data_samples=samples)
     V = feats.flatten(2).transpose(1, 2)  # (N, L, Dv)

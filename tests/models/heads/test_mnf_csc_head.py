@@ -1,6 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""MNFCSCHead: the terms' values from METHOD.md, their routing (exact, by
-construction), BatchNorm statistics moved once, statistics, ablations."""
+"""MNFCSCHead: the terms' values from docs/en/method.md, their routing
+(exact, by construction), BatchNorm statistics moved once, statistics,
+ablations."""
 import math
 
 import pytest
@@ -19,7 +20,8 @@ def build(**head):
 
 
 def method_terms(model, inputs, samples):
-    """METHOD.md's terms from the MNF's outputs, without any routing."""
+    """The method's terms (docs/en/method.md) from the MNF's outputs,
+    without any routing."""
     mnf = model.distill_heads['mnf_csc'].mnf
     feats, _ = model.student.extract_feat(inputs, data_samples=samples)
     V = feats.flatten(2).transpose(1, 2)
@@ -43,8 +45,8 @@ def method_terms(model, inputs, samples):
 
 
 def csc_towards(model, inputs, samples, target: str, keys=lambda V: V):
-    """METHOD.md's L_csc with ``target`` (an MNF output) in place of z, the
-    MNF reading ``keys(V)``."""
+    """The method's L_csc with ``target`` (an MNF output) in place of z,
+    the MNF reading ``keys(V)``."""
     mnf = model.distill_heads['mnf_csc'].mnf
     feats, _ = model.student.extract_feat(inputs, data_samples=samples)
     V = feats.flatten(2).transpose(1, 2)

@@ -33,7 +33,7 @@ def teacher_with_classifier(tmp_path):
 
 
 def csc(v, z, cos, labels, t=0.07):
-    """METHOD.md's L_csc (adaptive temperature) on the given clips."""
+    """The method's L_csc (adaptive temperature) on the given clips."""
     tau = cos.clamp(min=0) + t
     log_p = F.log_softmax(
         F.normalize(v, dim=1) @ F.normalize(z, dim=1).t() / tau, dim=1)
@@ -88,7 +88,7 @@ def test_unknown_mode_names_the_option(head):
 
 
 def mnf_terms(model, inputs, samples, labels, keep):
-    """METHOD.md's CSC, CE and triplet from the MNF's outputs, the label
+    """The method's CSC, CE and triplet from the MNF's outputs, the label
     terms over the clips ``keep``, the triplet over every clip."""
     mnf = model.distill_heads['mnf_csc'].mnf
     feats, _ = model.student.extract_feat(inputs, data_samples=samples)

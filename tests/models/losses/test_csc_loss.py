@@ -1,7 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""CSCLoss against an independent loop implementation of METHOD.md.
+"""CSCLoss against an independent loop implementation of docs/en/method.md.
 
-METHOD.md: with v and z L2-normalised, ``c_ij = v_i . z_j``,
+docs/en/method.md: with v and z L2-normalised, ``c_ij = v_i . z_j``,
 ``tau_ij = max(cos(v_i, a_hat_j), 0) + t`` (adaptive) or ``t`` (fixed),
 ``P_ij = softmax_j(c_ij / tau_ij)``, ``M_ij = [y_i == y_j]``,
 ``L = mean_i(sum_j -log P_ij M_ij / sum_j M_ij)``.
