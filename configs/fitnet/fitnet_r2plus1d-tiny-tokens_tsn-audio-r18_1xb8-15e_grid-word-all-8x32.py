@@ -3,20 +3,22 @@
 # schedule of
 # ../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py.
 _base_ = [
-    '../student_only/'
-    'student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py',
-    '../_base_/distill/fitnet.py'
+    '../_base_/models/distiller_r2plus1d_tiny_tokens.py',
+    '../_base_/datasets/grid_word_all_8x32_distill.py',
+    '../_base_/schedules/adam_15e.py', '../_base_/default_runtime.py'
 ]
 
 model = dict(
+    student=dict(cls_head=dict(num_classes=51)),
     teacher=dict(
         type='PrecomputedTeacher',
-        feat_dim={{_base_.teacher_feat_dim}},
-        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
-    heads={{_base_.distill_heads}})
-optim_wrapper = {{_base_.distill_optim_wrapper}}
-train_dataloader = dict(
-    dataset=dict(
-        data_prefix=dict(teacher={{_base_.teacher_root}}),
-        teacher_feat_dim={{_base_.teacher_feat_dim}},
-        pipeline={{_base_.distill_train_pipeline}}))
+        feat_dim=512,
+        classifier=dict(
+            checkpoint=
+            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
+        )),
+    heads=dict(fitnet=dict(type='FeatureKDHead',
+                           losses=dict(loss_fitnet=dict(type='FitNetLoss',
+                                                        loss_weight=1.0)))))
+test_cfg = dict(type='RetrievalTestLoop')
+optim_wrapper = dict(optimizer=dict(lr=0.001))

@@ -5,10 +5,7 @@
 # teacher; configs/mnf_csc/README.md). With the adaptive tau the teacher made
 # CSC's softmax sharper and the student worse; fixed, the teacher reaches CSC
 # only through the MNF's calibrated feature z.
-_base_ = ('./mnf-csc-csc0.1_r2plus1d-tiny-tokens_tsn-audio-r18_'
-          '1xb8-15e_grid-word-all-8x32.py')
+_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
 
-model = dict(
-    heads=dict(
-        mnf_csc=dict(
-            loss_csc=dict(threshold=0.4, adaptive_temperature=False))))
+model = dict(heads=dict(mnf_csc=dict(loss_csc=dict(
+    threshold=0.4, adaptive_temperature=False, loss_weight=0.1))))

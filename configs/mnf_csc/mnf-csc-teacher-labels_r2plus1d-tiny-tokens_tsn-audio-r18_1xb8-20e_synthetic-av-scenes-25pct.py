@@ -11,10 +11,7 @@
 # model.teacher.classifier.checkpoint: the dataset base's teacher_checkpoint
 # is None, run_distillation.py passes the checkpoint of the teacher it
 # trained.
-_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
-          '1xb8-20e_synthetic-av-scenes-25pct.py')
+_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-20e_synthetic-av-scenes-25pct.py'
 
-model = dict(
-    heads=dict(
-        mnf_csc=dict(
-            unlabelled='teacher', loss_csc=dict(loss_weight=0.1))))
+model = dict(heads=dict(
+    mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))

@@ -1,19 +1,27 @@
 # MNF + CSC on ActivityNet (200 classes) as in the reference: t = 0.2,
 # batch 64 (8 GPUs x 8).
 _base_ = [
-    '../student_only/student_r2plus1d-r10_8xb8-200e_activitynet.py',
-    '../_base_/distill/mnf_csc_activitynet.py'
+    '../_base_/models/distiller_r2plus1d_r10.py',
+    '../_base_/datasets/activitynet_av_distill.py',
+    '../_base_/schedules/adam_200e.py', '../_base_/default_runtime.py'
 ]
 
 model = dict(
-    teacher=dict(
-        type='PrecomputedTeacher',
-        feat_dim={{_base_.teacher_feat_dim}},
-        classifier=dict(checkpoint={{_base_.teacher_checkpoint}})),
-    heads={{_base_.distill_heads}})
-optim_wrapper = {{_base_.distill_optim_wrapper}}
-train_dataloader = dict(
-    dataset=dict(
-        data_prefix=dict(teacher={{_base_.teacher_root}}),
-        teacher_feat_dim={{_base_.teacher_feat_dim}},
-        pipeline={{_base_.distill_train_pipeline}}))
+    student=dict(cls_head=dict(num_classes=200)),
+    teacher=dict(type='PrecomputedTeacher',
+                 feat_dim=512,
+                 classifier=dict(checkpoint=None)),
+    heads=dict(mnf_csc=dict(
+        type='MNFCSCHead',
+        mnf=dict(type='ModalityNoiseFilter', num_heads=2),
+        loss_csc=dict(type='CSCLoss',
+                      threshold=0.2,
+                      adaptive_temperature=True,
+                      loss_weight=1.0),
+        loss_cls_n=dict(type='mmaction.CrossEntropyLoss', loss_weight=1.0),
+        loss_gate=dict(type='GateSparsityLoss', loss_weight=0.001),
+        loss_tri=dict(
+            type='CrossModalTripletLoss', margin=0.2, loss_weight=1.0))))
+optim_wrapper = dict(paramwise_cfg=dict(
+    custom_keys={'distill_heads.mnf_csc.mnf': dict(lr_mult=0.2)}))
+auto_scale_lr = dict(base_batch_size=64)

@@ -2,7 +2,8 @@
 # with irrelevant sound: 50 % of the training clips (the same
 # ones in every run: swap_sound_seed 0) carry the sound, teacher feature and
 # teacher logits of a clip of another word.
-_base_ = ('./selective-kd-contradiction_r2plus1d-tiny-tokens_'
-          'tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py')
+_base_ = './selective-kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-25pct-8x32.py'
 
-train_dataloader = dict(dataset=dict(swap_sound_ratio=0.50))
+model = dict(heads=dict(selective_kd=dict(
+    score='contradiction', warmup_epochs=0.0, threshold=0.2)))
+train_dataloader = dict(dataset=dict(swap_sound_ratio=0.5))

@@ -6,5 +6,5 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-model = dict(student=dict(cls_head=dict(num_classes={{_base_.num_classes}})))
+model = dict(student=dict(cls_head=dict(num_classes=200)))
 auto_scale_lr = dict(base_batch_size=64)

@@ -9,5 +9,5 @@
 # set here once.
 _base_ = './student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 
+train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 labelled_ratio = 0.25
-train_dataloader = dict(dataset=dict(labelled_ratio=labelled_ratio))

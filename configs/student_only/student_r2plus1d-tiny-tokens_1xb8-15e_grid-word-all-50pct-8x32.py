@@ -7,5 +7,5 @@
 # does learn. The 50 % distillation configs extend this file.
 _base_ = './student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 
+train_dataloader = dict(dataset=dict(labelled_ratio=0.5))
 labelled_ratio = 0.5
-train_dataloader = dict(dataset=dict(labelled_ratio=labelled_ratio))

@@ -9,6 +9,6 @@ _base_ = [
     '../_base_/schedules/adam_15e.py', '../_base_/default_runtime.py'
 ]
 
-model = dict(student=dict(cls_head=dict(num_classes={{_base_.num_classes}})))
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+model = dict(student=dict(cls_head=dict(num_classes=51)))
 test_cfg = dict(type='RetrievalTestLoop')
+optim_wrapper = dict(optimizer=dict(lr=0.001))

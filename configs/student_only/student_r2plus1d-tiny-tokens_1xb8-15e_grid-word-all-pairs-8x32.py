@@ -9,9 +9,7 @@
 # (a different one every epoch): 210 steps per epoch instead of 213.
 _base_ = './student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 
-train_dataloader = dict(
-    sampler=dict(
-        _delete_=True,
-        type='ClassBalancedSampler',
-        batch_size={{_base_.train_dataloader.batch_size}},
-        clips_per_class=2))
+train_dataloader = dict(sampler=dict(_delete_=True,
+                                     type='ClassBalancedSampler',
+                                     batch_size=8,
+                                     clips_per_class=2))

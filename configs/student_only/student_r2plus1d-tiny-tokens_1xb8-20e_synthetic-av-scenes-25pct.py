@@ -14,5 +14,5 @@ _base_ = [
     '../_base_/schedules/adam_20e.py', '../_base_/default_runtime.py'
 ]
 
+train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 labelled_ratio = 0.25
-train_dataloader = dict(dataset=dict(labelled_ratio=labelled_ratio))

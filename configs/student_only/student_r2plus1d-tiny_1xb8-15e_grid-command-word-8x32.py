@@ -9,5 +9,5 @@ _base_ = [
     '../_base_/schedules/adam_15e.py', '../_base_/default_runtime.py'
 ]
 
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
 test_cfg = dict(type='RetrievalTestLoop')
+optim_wrapper = dict(optimizer=dict(lr=0.001))

@@ -5,4 +5,4 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-model = dict(student=dict(cls_head=dict(num_classes={{_base_.num_classes}})))
+model = dict(student=dict(cls_head=dict(num_classes=10)))

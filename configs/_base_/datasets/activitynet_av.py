@@ -1,27 +1,139 @@
 # ActivityNet v1.3 as trimmed segments, 200 classes (15,232 train / 7,555
 # val), one teacher feature per training segment; same layout as UCF51
 # (videos/, teacher_feats/, "<segment video> <label>" list files).
-_base_ = './ucf51_av.py'
-
+dataset_type = 'AudioVisualDataset'
 data_root = 'data/activitynet/videos'
 teacher_root = 'data/activitynet/teacher_feats'
+teacher_feat_dim = 512
+teacher_checkpoint = None
 ann_file_train = 'data/activitynet/activitynet_train_segments.txt'
 ann_file_val = 'data/activitynet/activitynet_val_segments.txt'
-num_classes = 200
-
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=6, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 128)),
+    dict(type='RandomResizedCrop',
+         area_range=(0.25, 1.0),
+         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(type='Resize', scale=(112, 112), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+distill_train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=16, frame_interval=6, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 128)),
+    dict(type='RandomResizedCrop',
+         area_range=(0.25, 1.0),
+         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(type='Resize', scale=(112, 112), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='LoadTeacherFeature'),
+    dict(type='PackActionInputs',
+         algorithm_keys=('teacher_feat', 'sample_idx'))
+]
+val_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames',
+         clip_len=16,
+         frame_interval=6,
+         num_clips=1,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 128)),
+    dict(type='CenterCrop', crop_size=112),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames',
+         clip_len=16,
+         frame_interval=6,
+         num_clips=10,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 128)),
+    dict(type='CenterCrop', crop_size=112),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
 train_dataloader = dict(
     batch_size=8,
-    dataset=dict(
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/activitynet/activitynet_train_segments.txt',
+                 data_prefix=dict(video='data/activitynet/videos'),
+                 num_classes=200,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=16,
+                          frame_interval=6,
+                          num_clips=1),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(-1, 128)),
+                     dict(type='RandomResizedCrop',
+                          area_range=(0.25, 1.0),
+                          aspect_ratio_range=(0.75, 1.3333333333333333)),
+                     dict(type='Resize', scale=(112, 112), keep_ratio=False),
+                     dict(type='Flip', flip_ratio=0.5),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ]))
 val_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
+    batch_size=4,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/activitynet/activitynet_val_segments.txt',
+                 data_prefix=dict(video='data/activitynet/videos'),
+                 num_classes=200,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=16,
+                          frame_interval=6,
+                          num_clips=1,
+                          test_mode=True),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(-1, 128)),
+                     dict(type='CenterCrop', crop_size=112),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True))
 test_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        num_classes=num_classes))
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/activitynet/activitynet_val_segments.txt',
+                 data_prefix=dict(video='data/activitynet/videos'),
+                 num_classes=200,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=16,
+                          frame_interval=6,
+                          num_clips=10,
+                          test_mode=True),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(-1, 128)),
+                     dict(type='CenterCrop', crop_size=112),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True))
+val_evaluator = dict(type='AccMetric')
+test_evaluator = dict(type='AccMetric')
+num_classes = 200

@@ -2,22 +2,153 @@
 # 51-word vocabulary (sentence/tags_*.txt of tools/data/grid/prepare_grid.py),
 # from 8 frames of 32x32 mouth crops (grid_command_8x32.py). The video
 # teacher of the reverse direction (video -> audio) trains on it.
-_base_ = './grid_command_8x32.py'
-
+dataset_type = 'AudioVisualDataset'
+video_root = 'data/grid/videos'
+teacher_root = 'data/grid/teacher_feats/command'
+teacher_feat_dim = 512
+teacher_checkpoint = 'work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth'
 ann_file_train = 'data/grid/sentence/tags_train.txt'
 ann_file_val = 'data/grid/sentence/tags_val.txt'
 ann_file_test = 'data/grid/sentence/tags_test.txt'
 num_classes = 51
-
+mouth = (120, 165, 240, 255)
+clip_cache_dir = 'data/grid/clip_cache'
+train_pipeline = [
+    dict(type='ClipCacheInit',
+         cache_dir='data/grid/clip_cache',
+         crop=(120, 165, 240, 255)),
+    dict(type='SampleFrames', clip_len=8, frame_interval=8, num_clips=1),
+    dict(type='ClipCacheDecode'),
+    dict(type='RandomResizedCrop',
+         area_range=(0.7, 1.0),
+         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+distill_train_pipeline = [
+    dict(type='ClipCacheInit',
+         cache_dir='data/grid/clip_cache',
+         crop=(120, 165, 240, 255)),
+    dict(type='SampleFrames', clip_len=8, frame_interval=8, num_clips=1),
+    dict(type='ClipCacheDecode'),
+    dict(type='RandomResizedCrop',
+         area_range=(0.7, 1.0),
+         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='LoadTeacherFeature'),
+    dict(type='PackActionInputs',
+         algorithm_keys=('teacher_feat', 'sample_idx'))
+]
+val_pipeline = [
+    dict(type='ClipCacheInit',
+         cache_dir='data/grid/clip_cache',
+         crop=(120, 165, 240, 255)),
+    dict(type='SampleFrames',
+         clip_len=8,
+         frame_interval=8,
+         num_clips=1,
+         test_mode=True),
+    dict(type='ClipCacheDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [
+    dict(type='ClipCacheInit',
+         cache_dir='data/grid/clip_cache',
+         crop=(120, 165, 240, 255)),
+    dict(type='SampleFrames',
+         clip_len=8,
+         frame_interval=8,
+         num_clips=1,
+         test_mode=True),
+    dict(type='ClipCacheDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
 train_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_train, num_classes=num_classes, multi_class=True))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_val, num_classes=num_classes, multi_class=True))
-test_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_test, num_classes=num_classes, multi_class=True))
-
-val_evaluator = dict(_delete_=True, type='MultiLabelMAPMetric')
-test_evaluator = val_evaluator
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/grid/sentence/tags_train.txt',
+                 data_prefix=dict(video='data/grid/videos'),
+                 num_classes=51,
+                 pipeline=[
+                     dict(type='ClipCacheInit',
+                          cache_dir='data/grid/clip_cache',
+                          crop=(120, 165, 240, 255)),
+                     dict(type='SampleFrames',
+                          clip_len=8,
+                          frame_interval=8,
+                          num_clips=1),
+                     dict(type='ClipCacheDecode'),
+                     dict(type='RandomResizedCrop',
+                          area_range=(0.7, 1.0),
+                          aspect_ratio_range=(0.75, 1.3333333333333333)),
+                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ],
+                 multi_class=True))
+val_dataloader = dict(batch_size=8,
+                      num_workers=2,
+                      persistent_workers=True,
+                      sampler=dict(type='DefaultSampler', shuffle=False),
+                      dataset=dict(type='AudioVisualDataset',
+                                   ann_file='data/grid/sentence/tags_val.txt',
+                                   data_prefix=dict(video='data/grid/videos'),
+                                   num_classes=51,
+                                   pipeline=[
+                                       dict(type='ClipCacheInit',
+                                            cache_dir='data/grid/clip_cache',
+                                            crop=(120, 165, 240, 255)),
+                                       dict(type='SampleFrames',
+                                            clip_len=8,
+                                            frame_interval=8,
+                                            num_clips=1,
+                                            test_mode=True),
+                                       dict(type='ClipCacheDecode'),
+                                       dict(type='Resize',
+                                            scale=(32, 32),
+                                            keep_ratio=False),
+                                       dict(type='FormatShape',
+                                            input_format='NCTHW'),
+                                       dict(type='PackActionInputs')
+                                   ],
+                                   test_mode=True,
+                                   multi_class=True))
+test_dataloader = dict(batch_size=8,
+                       num_workers=2,
+                       persistent_workers=True,
+                       sampler=dict(type='DefaultSampler', shuffle=False),
+                       dataset=dict(
+                           type='AudioVisualDataset',
+                           ann_file='data/grid/sentence/tags_test.txt',
+                           data_prefix=dict(video='data/grid/videos'),
+                           num_classes=51,
+                           pipeline=[
+                               dict(type='ClipCacheInit',
+                                    cache_dir='data/grid/clip_cache',
+                                    crop=(120, 165, 240, 255)),
+                               dict(type='SampleFrames',
+                                    clip_len=8,
+                                    frame_interval=8,
+                                    num_clips=1,
+                                    test_mode=True),
+                               dict(type='ClipCacheDecode'),
+                               dict(type='Resize',
+                                    scale=(32, 32),
+                                    keep_ratio=False),
+                               dict(type='FormatShape', input_format='NCTHW'),
+                               dict(type='PackActionInputs')
+                           ],
+                           test_mode=True,
+                           multi_class=True))
+val_evaluator = dict(type='MultiLabelMAPMetric')
+test_evaluator = dict(type='MultiLabelMAPMetric')

@@ -10,13 +10,14 @@
 # 8 frames at 32x32 (the 2x2 quadrants stay 2x2 at the token-keeping
 # student's last stage), without a random crop, which could cut the
 # quadrant of the event out; the other settings are synthetic_av.py's.
-_base_ = './synthetic_av.py'
-
+dataset_type = 'AudioVisualDataset'
 data_root = 'data/synthetic_av_scenes/videos'
 teacher_root = 'data/synthetic_av_scenes/teacher_feats'
+teacher_feat_dim = 512
+teacher_checkpoint = None
 ann_file_train = 'data/synthetic_av_scenes/train.txt'
 ann_file_val = 'data/synthetic_av_scenes/val.txt'
-
+num_classes = 4
 train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
@@ -25,34 +26,104 @@ train_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-distill_train_pipeline = train_pipeline[:-1] + [
+distill_train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
-    dict(
-        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
+    dict(type='PackActionInputs',
+         algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
-    dict(
-        type='SampleFrames',
-        clip_len=8,
-        frame_interval=2,
-        num_clips=1,
-        test_mode=True),
+    dict(type='SampleFrames',
+         clip_len=8,
+         frame_interval=2,
+         num_clips=1,
+         test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-test_pipeline = val_pipeline
-
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames',
+         clip_len=8,
+         frame_interval=2,
+         num_clips=1,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
 train_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_train,
-        data_prefix=dict(video=data_root),
-        pipeline=train_pipeline))
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/synthetic_av_scenes/train.txt',
+                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
+                 num_classes=4,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=8,
+                          frame_interval=2,
+                          num_clips=1),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ]))
 val_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file_val,
-        data_prefix=dict(video=data_root),
-        pipeline=val_pipeline))
-test_dataloader = val_dataloader
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/synthetic_av_scenes/val.txt',
+                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
+                 num_classes=4,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=8,
+                          frame_interval=2,
+                          num_clips=1,
+                          test_mode=True),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True))
+test_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/synthetic_av_scenes/val.txt',
+                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
+                 num_classes=4,
+                 pipeline=[
+                     dict(type='DecordInit'),
+                     dict(type='SampleFrames',
+                          clip_len=8,
+                          frame_interval=2,
+                          num_clips=1,
+                          test_mode=True),
+                     dict(type='DecordDecode'),
+                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
+                     dict(type='FormatShape', input_format='NCTHW'),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True))
+val_evaluator = dict(type='AccMetric')
+test_evaluator = dict(type='AccMetric')

@@ -1,9 +1,17 @@
 # The audio recognizer (tsn_audio_r18.py) as the student inside
 # CrossModalDistiller (the reverse direction: a video teacher), alone until a
 # leaf adds a teacher and heads.
-_base_ = './tsn_audio_r18.py'
-
-model = dict(
-    _delete_=True,
-    type='CrossModalDistiller',
-    student={{_base_.model}})
+model = dict(type='CrossModalDistiller',
+             student=dict(type='RecognizerAudio',
+                          backbone=dict(type='ResNet',
+                                        depth=18,
+                                        pretrained=None,
+                                        in_channels=1,
+                                        norm_eval=False),
+                          cls_head=dict(type='TSNAudioHead',
+                                        num_classes=400,
+                                        in_channels=512,
+                                        dropout_ratio=0.5,
+                                        init_std=0.01,
+                                        average_clips='prob'),
+                          _scope_='mmaction'))

@@ -1,14 +1,20 @@
 # A short schedule for the generated data; same optimizer as adam_200e.
-_base_ = './adam_200e.py'
-
-train_cfg = dict(max_epochs=20, val_interval=1)
+train_cfg = dict(type='EpochBasedTrainLoop',
+                 max_epochs=20,
+                 val_begin=1,
+                 val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(optimizer=dict(type='Adam',
+                                    lr=0.0003,
+                                    weight_decay=0.0005),
+                     clip_grad=None)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=20,
-        by_epoch=True,
-        milestones=[15],
-        gamma=0.1)
+    dict(type='MultiStepLR',
+         begin=0,
+         end=20,
+         by_epoch=True,
+         milestones=[15],
+         gamma=0.1)
 ]
-auto_scale_lr = dict(base_batch_size=8)
+auto_scale_lr = dict(enable=False, base_batch_size=8)

@@ -1,15 +1,19 @@
 # Audio teachers on small data: Adam 1e-3, 15 epochs, lr x0.1 at epoch 10.
-_base_ = './adam_200e.py'
-
-train_cfg = dict(max_epochs=15, val_interval=1)
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
+train_cfg = dict(type='EpochBasedTrainLoop',
+                 max_epochs=15,
+                 val_begin=1,
+                 val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=0.001,
+                                    weight_decay=0.0005),
+                     clip_grad=None)
 param_scheduler = [
-    dict(
-        type='MultiStepLR',
-        begin=0,
-        end=15,
-        by_epoch=True,
-        milestones=[10],
-        gamma=0.1)
+    dict(type='MultiStepLR',
+         begin=0,
+         end=15,
+         by_epoch=True,
+         milestones=[10],
+         gamma=0.1)
 ]
-auto_scale_lr = dict(base_batch_size=16)
+auto_scale_lr = dict(enable=False, base_batch_size=16)

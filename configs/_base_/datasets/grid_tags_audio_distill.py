@@ -1,0 +1,91 @@
+# grid_tags_audio.py for distillation: the same clips, splits and evaluation, the
+# training set with each clip's teacher feature (teacher_root, checked
+# at build: teacher_feat_dim) and distill_train_pipeline. A distillation
+# leaf adds model.teacher and model.heads.
+dataset_type = 'AudioVisualDataset'
+audio_root = 'data/grid/audio_logmel/sentence'
+ann_file_train = 'data/grid/sentence/tags_train.txt'
+ann_file_val = 'data/grid/sentence/tags_val.txt'
+num_classes = 51
+window = 304
+train_pipeline = [
+    dict(type='LoadAudioSpectrogram'),
+    dict(type='SpectrogramWindow', length=304),
+    dict(type='PackActionInputs')
+]
+val_pipeline = [
+    dict(type='LoadAudioSpectrogram'),
+    dict(type='SpectrogramWindow', length=304),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [
+    dict(type='LoadAudioSpectrogram'),
+    dict(type='SpectrogramWindow', length=304),
+    dict(type='PackActionInputs')
+]
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/grid/sentence/tags_train.txt',
+                 data_prefix=dict(
+                     audio='data/grid/audio_logmel/sentence',
+                     teacher='data/grid/teacher_feats/tags_video'),
+                 num_classes=51,
+                 pipeline=[
+                     dict(type='LoadAudioSpectrogram'),
+                     dict(type='SpectrogramWindow', length=304),
+                     dict(type='LoadTeacherFeature'),
+                     dict(type='PackActionInputs',
+                          algorithm_keys=('teacher_feat', 'sample_idx'))
+                 ],
+                 multi_class=True,
+                 teacher_feat_dim=128))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/grid/sentence/tags_val.txt',
+                 data_prefix=dict(audio='data/grid/audio_logmel/sentence'),
+                 num_classes=51,
+                 pipeline=[
+                     dict(type='LoadAudioSpectrogram'),
+                     dict(type='SpectrogramWindow', length=304),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True,
+                 multi_class=True))
+test_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='AudioVisualDataset',
+                 ann_file='data/grid/sentence/tags_test.txt',
+                 data_prefix=dict(audio='data/grid/audio_logmel/sentence'),
+                 num_classes=51,
+                 pipeline=[
+                     dict(type='LoadAudioSpectrogram'),
+                     dict(type='SpectrogramWindow', length=304),
+                     dict(type='PackActionInputs')
+                 ],
+                 test_mode=True,
+                 multi_class=True))
+val_evaluator = dict(type='MultiLabelMAPMetric')
+test_evaluator = dict(type='MultiLabelMAPMetric')
+ann_file_test = 'data/grid/sentence/tags_test.txt'
+teacher_root = 'data/grid/teacher_feats/tags_video'
+teacher_feat_dim = 128
+teacher_checkpoint = None
+distill_train_pipeline = [
+    dict(type='LoadAudioSpectrogram'),
+    dict(type='SpectrogramWindow', length=304),
+    dict(type='LoadTeacherFeature'),
+    dict(type='PackActionInputs',
+         algorithm_keys=('teacher_feat', 'sample_idx'))
+]
