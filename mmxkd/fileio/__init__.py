@@ -4,12 +4,13 @@ writer per work directory."""
 from .atomic import (TMP_MARK, AtomicFile, atomic_open,
                      remove_stale_temp_files, save_json, save_torch,
                      write_lines)
-from .npy import load_spectrogram, load_teacher_feature, save_npy_atomic
+from .npy import (load_spectrogram, load_teacher_feature, save_npy_atomic,
+                  spectrogram_complete)
 from .work_dir_lock import WRITER_LOCK_FILE, WorkDirBusy, hold_work_dir
 
 __all__ = [
     'TMP_MARK', 'AtomicFile', 'atomic_open', 'remove_stale_temp_files',
     'save_json', 'save_torch', 'write_lines', 'load_spectrogram',
-    'load_teacher_feature', 'save_npy_atomic', 'WRITER_LOCK_FILE',
-    'WorkDirBusy', 'hold_work_dir'
+    'load_teacher_feature', 'save_npy_atomic', 'spectrogram_complete',
+    'WRITER_LOCK_FILE', 'WorkDirBusy', 'hold_work_dir'
 ]

@@ -36,6 +36,18 @@ def load_spectrogram(path: str) -> np.ndarray:
     return _load_checked(path, 2, 'spectrogram')
 
 
+def spectrogram_complete(path: str, n_mels: int) -> bool:
+    """Whether ``path`` holds a finite 2-D float32 array with ``n_mels``
+    columns (a file with a NaN or inf is computed again)."""
+    try:
+        feat = np.load(path, mmap_mode='r', allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return False
+    return (isinstance(feat, np.ndarray) and feat.dtype == np.float32
+            and feat.ndim == 2 and feat.shape[0] > 0
+            and feat.shape[1] == n_mels and bool(np.isfinite(feat).all()))
+
+
 def save_npy_atomic(path: str, array: np.ndarray) -> None:
     """``np.save`` ``array`` to ``path`` atomically (see
     :class:`~mmxkd.fileio.atomic.AtomicFile`): a killed process leaves either

@@ -16,10 +16,13 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 
 import mmxkd  # noqa: F401
-from mmxkd.datasets.preparation.clip_cache import build_clip_cache
 from mmxkd.datasets.transforms import ClipCacheDecode, ClipCacheInit
 from mmxkd.datasets.transforms.clip_cache_init import entry_paths
 from ..conftest import GRID, ROOT, run_tool
+from ..tools.data._scripts import load_script
+
+build_clip_cache = load_script(
+    'tools/data/build_clip_cache.py').build_clip_cache
 
 CLIPS = ('bbaf2n', 'lgamzp', 'swwv8p')
 MOUTH = (120, 165, 240, 255)

@@ -1,6 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/grid/prepare_grid.py (mmxkd.datasets.preparation.grid) on a
-few real GRID clips."""
+"""tools/data/grid/prepare_grid.py on a few real GRID clips."""
 import hashlib
 import math
 import os
@@ -14,16 +13,17 @@ import decord
 import pytest
 
 import mmxkd
-from mmxkd.datasets.preparation import grid
 from mmxkd.fileio.media import frame_span
 from mmxkd.registry import DATASETS
 from ...conftest import GRID, run_tool
+from ._scripts import load_script
 
 pytestmark = pytest.mark.integration
 
 mmxkd.register_all_modules()
 
 TOOL = 'tools/data/grid/prepare_grid.py'
+grid = load_script(TOOL)
 # several digits and letters, all three splits, and three alignments with
 # short pauses ("sp") between words
 IDS = ('bbaf2n', 'lbaq5s', 'lwbl8p', 'lgamzp', 'swwv8p', 'bwit1a', 'brbg2n')

@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""What the dataset preparation tools share: input errors, short listings
-in messages and checks of options."""
+"""What command-line tools share (the dataset tools of ``tools/data``):
+input errors, short listings in messages and checks of options."""
 import argparse
 from typing import List, Sequence, Tuple
 

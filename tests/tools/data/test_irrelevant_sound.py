@@ -8,11 +8,14 @@ import sys
 import numpy as np
 import pytest
 
-from mmxkd.datasets.preparation.irrelevant_sound import (choose_donors,
-                                                         coloured_noise,
-                                                         mix_at_snr)
 from mmxkd.fileio import load_spectrogram
 from ...conftest import GRID, run_tool
+from ._scripts import load_script
+
+irrelevant_sound = load_script('tools/data/build_irrelevant_sound.py')
+choose_donors = irrelevant_sound.choose_donors
+coloured_noise = irrelevant_sound.coloured_noise
+mix_at_snr = irrelevant_sound.mix_at_snr
 
 VIDEOS = ('bbaf2n.mp4', 'bbaf3s.mp4', 'bbaf4p.mp4')
 

@@ -1,7 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/build_audio_features.py
-(mmxkd.datasets.preparation.audio_features) on real GRID clips, through its
-CLI."""
+"""tools/data/build_audio_features.py on real GRID clips, through its CLI."""
 import os
 import os.path as osp
 import subprocess

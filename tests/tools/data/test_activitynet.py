@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/activitynet/prepare_activitynet.py
-(mmxkd.datasets.preparation.activitynet) on tiny generated videos."""
+"""tools/data/activitynet/prepare_activitynet.py on tiny
+generated videos."""
 import json
 import os
 import os.path as osp
@@ -12,11 +12,12 @@ import decord
 import numpy as np
 import pytest
 
-from mmxkd.datasets.preparation import activitynet
 from mmxkd.fileio import media
 from ...conftest import run_tool
+from ._scripts import load_script
 
 TOOL = 'tools/data/activitynet/prepare_activitynet.py'
+activitynet = load_script(TOOL)
 FPS, SECONDS, RATE = 10, 3, 16000
 MIN_FRAMES = 5
 CLASSES = ['Archery', 'Drinking coffee', 'Surfing', 'Zumba']

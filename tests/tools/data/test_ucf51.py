@@ -1,6 +1,5 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""tools/data/ucf51/prepare_ucf51.py (mmxkd.datasets.preparation.ucf51) on a
-tiny generated UCF101."""
+"""tools/data/ucf51/prepare_ucf51.py on a tiny generated UCF101."""
 import json
 import os
 import os.path as osp

@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 """tools/data/synthetic/generate_synthetic_av.py
-(mmxkd.datasets.preparation.synthetic): the full-frame design unchanged and
+(loaded by its path): the full-frame design unchanged and
 the scene design (the class's tinted square in one quadrant, grey
 distractors in the others)."""
 import hashlib
@@ -9,10 +9,12 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from mmxkd.datasets.preparation import synthetic
-from mmxkd.datasets.preparation.synthetic import (CLASSES, DIRECTIONS,
-                                                  render_frames, render_scene,
-                                                  square_path)
+from ._scripts import load_script
+
+synthetic = load_script('tools/data/synthetic/generate_synthetic_av.py')
+CLASSES, DIRECTIONS = synthetic.CLASSES, synthetic.DIRECTIONS
+render_frames, render_scene = synthetic.render_frames, synthetic.render_scene
+square_path = synthetic.square_path
 
 
 def chroma(video: np.ndarray) -> np.ndarray:
