@@ -26,7 +26,8 @@ def no_tqdm(monkeypatch):
     monkeypatch.setitem(sys.modules, 'tqdm', None)
 
 
-@pytest.mark.parametrize('workers', [1, 3])
+@pytest.mark.parametrize(
+    'workers', [1, pytest.param(3, marks=pytest.mark.integration)])
 def test_results_keep_the_order_of_the_tasks(workers):
     tasks = list(range(10))
     results = list(
@@ -39,6 +40,7 @@ def test_one_worker_runs_here():
     assert set(track_map(pid_of, [1], workers=4)) == {os.getpid()}
 
 
+@pytest.mark.integration
 def test_several_workers_run_in_other_processes():
     assert os.getpid() not in set(track_map(pid_of, list(range(4)), 2))
 
