@@ -4,7 +4,9 @@
 # synthetic-av-scenes-25pct.py (25 % of the training clips labelled, 16
 # tokens for the MNF's attention). The label terms skip the unlabelled clips
 # (MNFCSCHead's unlabelled='skip', the default). The demo's recommended
-# variant extends this file:
+# variant extends this file. The teacher's features and checkpoint default
+# to what `make demo` writes (../_base_/datasets/synthetic_av_scenes_distill.py),
+# so after it `python tools/train.py <this config>` runs as it is:
 # ./mnf-csc-teacher-labels_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-20e_synthetic-av-scenes-25pct.py
 _base_ = [
     '../_base_/models/distiller_r2plus1d_tiny_tokens.py',
@@ -15,7 +17,8 @@ _base_ = [
 model = dict(
     teacher=dict(type='PrecomputedTeacher',
                  feat_dim=512,
-                 classifier=dict(checkpoint=None)),
+                 classifier=dict(checkpoint='work_dirs/run_distillation_'
+                                 'synthetic-scenes/seed3/teacher/epoch_5.pth')),
     heads=dict(mnf_csc=dict(
         type='MNFCSCHead',
         mnf=dict(type='ModalityNoiseFilter', num_heads=2),

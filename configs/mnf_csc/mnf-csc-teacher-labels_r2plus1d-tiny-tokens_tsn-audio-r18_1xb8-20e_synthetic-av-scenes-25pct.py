@@ -8,9 +8,8 @@
 # unlabelled='teacher'), so the sound, which carries the class, labels the
 # clips that video alone has no label for; the student's own loss_cls_v
 # still uses the labelled 25 % only. The classifier is
-# model.teacher.classifier.checkpoint: the dataset base's teacher_checkpoint
-# is None, run_distillation.py passes the checkpoint of the teacher it
-# trained.
+# model.teacher.classifier.checkpoint, by default the last checkpoint of
+# the teacher that `make demo` trains (seed 3), beside its features.
 _base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-20e_synthetic-av-scenes-25pct.py'
 
 model = dict(heads=dict(

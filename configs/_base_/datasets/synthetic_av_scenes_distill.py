@@ -4,9 +4,11 @@
 # leaf adds model.teacher and model.heads.
 dataset_type = 'AudioVisualDataset'
 data_root = 'data/synthetic_av_scenes/videos'
-teacher_root = 'data/synthetic_av_scenes/teacher_feats'
+# what `make demo` (tools/run_distillation.py, seed 3) writes: its audio
+# teacher's features and last checkpoint (5 epochs)
+teacher_root = 'work_dirs/run_distillation_synthetic-scenes/seed3/teacher/features'
 teacher_feat_dim = 512
-teacher_checkpoint = None
+teacher_checkpoint = 'work_dirs/run_distillation_synthetic-scenes/seed3/teacher/epoch_5.pth'
 ann_file_train = 'data/synthetic_av_scenes/train.txt'
 ann_file_val = 'data/synthetic_av_scenes/val.txt'
 num_classes = 4
@@ -62,7 +64,7 @@ train_dataloader = dict(
                  ann_file='data/synthetic_av_scenes/train.txt',
                  data_prefix=dict(
                      video='data/synthetic_av_scenes/videos',
-                     teacher='data/synthetic_av_scenes/teacher_feats'),
+                     teacher='work_dirs/run_distillation_synthetic-scenes/seed3/teacher/features'),
                  num_classes=4,
                  pipeline=[
                      dict(type='DecordInit'),
