@@ -1,29 +1,23 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import json
-import logging
 import os
 import os.path as osp
-from collections import Counter, defaultdict
-from typing import (Any, Callable, Dict, FrozenSet, List, Optional, Tuple,
-                    Union)
+from collections import defaultdict
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Union
 
 import numpy as np
 from mmaction.datasets import BaseActionDataset
-from mmaction.datasets.transforms import SampleFrames
-from mmengine.dataset import Compose
-from mmengine.dist import barrier, get_dist_info
 from mmengine.fileio import list_from_file
 from mmengine.logging import print_log
 
-from mmxkd.fileio import load_spectrogram, load_teacher_feature, save_json
 from mmxkd.registry import DATASETS
-from . import video_probe
+from .feature_norms import log_feature_norms
+from .sample_checks import (check_arrays, check_labels, check_videos,
+                            drop_bad_samples, label_set)
 
 SUBSETS = ('training', 'validation', 'testing')
 # the files of a sample, named by the errors raised while loading it
 FILE_KEYS = ('filename', 'audio_path', 'teacher_feat_path')
-# a teacher feature norm this many times the median is warned about
-NORM_RATIO_WARN = 1e3
 
 
 class SampleLoadError(RuntimeError):
@@ -55,7 +49,8 @@ class AudioVisualDataset(BaseActionDataset):
     student is evaluated on ``video`` alone), and ``relpath`` identifies the
     sample.
 
-    Checks when the dataset is built (every problem of every sample is
+    Checks when the dataset is built, in ``filter_data``
+    (:mod:`~mmxkd.datasets.sample_checks`; every problem of every sample is
     listed in one error, which names the files):
 
     - videos exist and are not empty; with ``probe_videos`` each is opened
@@ -73,8 +68,8 @@ class AudioVisualDataset(BaseActionDataset):
       teacher feature is an error (MMAction2's ``LoadAudioFeature`` would
       silently load zeros). The number of teacher features and the min /
       median / max of their L2 norms are printed, with a warning naming
-      the largest when it exceeds ``NORM_RATIO_WARN`` times the median
-      (of the non-zero norms);
+      the largest when it exceeds ``NORM_RATIO_WARN`` times the median (of
+      the non-zero norms; :mod:`~mmxkd.datasets.feature_norms`);
     - labels lie in ``[0, num_classes)`` when ``num_classes`` is given.
 
     With ``skip_bad_samples`` the bad samples are dropped instead, and
@@ -242,8 +237,31 @@ class AudioVisualDataset(BaseActionDataset):
                              'samples' + (f' of subset "{self.subset}"' if
                                           self.ann_file.endswith('.json')
                                           else ''))
-        data_list = self._drop_bad_samples(data_list,
-                                           self._check_files(data_list))
+        return data_list
+
+    def filter_data(self) -> List[dict]:
+        """The samples that pass the checks (see the class docstring,
+        :mod:`~mmxkd.datasets.sample_checks`), or an error listing every
+        problem; with ``skip_bad_samples`` the bad ones are dropped and
+        reported instead. Then sounds are swapped and labels withheld
+        among the samples kept. Sets ``teacher_feat_dim`` and prints the
+        teacher features' norms.
+
+        Returns:
+            list[dict]: The samples kept.
+        """
+        problems = check_labels(self.data_list, self._num_classes())
+        probe = dict(
+            cache_file=self._side_file('video_probe.json'),
+            workers=self.probe_workers) if self.probe_videos else None
+        check_videos(self.data_list, problems, probe, self.pipeline)
+        self.teacher_feat_dim, norms = check_arrays(self.data_list, problems,
+                                                    self.teacher_feat_dim)
+        if norms:
+            log_feature_norms(norms, self.ann_file)
+        data_list = drop_bad_samples(self.data_list, problems, self.ann_file,
+                                     self.skip_bad_samples,
+                                     self._side_file('bad_samples.json'))
         self._swap_sounds(data_list)
         self._withhold_labels(data_list)
         return data_list
@@ -294,172 +312,11 @@ class AudioVisualDataset(BaseActionDataset):
             entries.append((relpath, class_index[name]))
         return entries
 
-    def _check_files(self, data_list: List[dict]) -> Dict[int, List[str]]:
-        """The problems of each sample (by index) whose files or label are
-        bad; prints the statistics of the teacher features."""
-        problems: Dict[int, List[str]] = defaultdict(list)
-        num_classes = self._num_classes()
-        for index, info in enumerate(data_list):
-            for label in sorted(_label_set(info['label'])):
-                if num_classes is not None and not 0 <= label < num_classes:
-                    name = info.get('filename', info['relpath'])
-                    problems[index].append(f'label {label} of {name}'
-                                           f' is outside [0, {num_classes})')
-        self._check_videos(data_list, problems)
-        norms: Dict[str, float] = {}
-        for key, loader, what, expected in (
-                ('teacher_feat_path', load_teacher_feature, 'length',
-                 self.teacher_feat_dim),
-                ('audio_path', load_spectrogram, 'mel bins', None)):
-            sizes: Dict[int, int] = {}
-            for index, info in enumerate(data_list):
-                if key not in info:
-                    continue
-                try:
-                    array = loader(info[key])
-                except (OSError, ValueError) as err:
-                    problems[index].append(str(err))
-                    continue
-                sizes[index] = array.shape[-1]
-                if key == 'teacher_feat_path':
-                    norms[info[key]] = float(np.linalg.norm(array))
-                    if not array.any():
-                        problems[index].append(
-                            f'all-zero teacher feature: {info[key]}')
-            if expected is None and sizes:
-                # the most common size, the first file's on a tie
-                expected = Counter(sizes.values()).most_common(1)[0][0]
-            if key == 'teacher_feat_path' and sizes:
-                self.teacher_feat_dim = expected
-            for index, size in sizes.items():
-                if size != expected:
-                    problems[index].append(f'{data_list[index][key]} has '
-                                           f'{what} {size}, expected '
-                                           f'{expected}')
-        if norms:
-            self._log_feature_norms(norms)
-        return problems
-
-    def _check_videos(self, data_list: List[dict],
-                      problems: Dict[int, List[str]]) -> None:
-        """Add the problems of the videos: missing or empty, and (with
-        ``probe_videos``) unreadable, without a video stream, truncated or
-        shorter than the clip of the pipeline's ``SampleFrames``."""
-        present = []
-        for index, info in enumerate(data_list):
-            if 'filename' not in info:
-                continue
-            path = info['filename']
-            if not osp.isfile(path) or osp.getsize(path) == 0:
-                problems[index].append(f'missing or empty video: {path}')
-            else:
-                present.append(index)
-        if not self.probe_videos or not present:
-            return
-        probes = self._probe([data_list[i]['filename'] for i in present])
-        clip = _clip_frames(self.pipeline)
-        for index in present:
-            path = data_list[index]['filename']
-            probe = probes[path]
-            if 'error' in probe:
-                problems[index].append(f'bad video {path}: {probe["error"]}')
-            elif clip is not None and probe['frames'] < clip[0]:
-                problems[index].append(
-                    f'video {path} has {probe["frames"]} frames, shorter '
-                    f'than the training clip of the pipeline ({clip[1]})')
-
-    def _probe(self, paths: List[str]) -> Dict[str, dict]:
-        """:func:`~mmxkd.datasets.video_probe.probe_videos` through the
-        cache; in a distributed run rank 0 probes and writes the cache while
-        the other ranks wait, then read it."""
-        cache_file = self._side_file('video_probe.json')
-        rank, world_size = get_dist_info()
-        probes = None
-        if world_size > 1:
-            try:
-                if rank == 0:
-                    probes = video_probe.probe_videos(paths, cache_file,
-                                                      self.probe_workers)
-            finally:
-                barrier()
-        if probes is None:
-            probes = video_probe.probe_videos(paths, cache_file,
-                                              self.probe_workers)
-        return probes
-
     def _side_file(self, suffix: str) -> str:
         """``<cache_dir>/<annotation file name>.<suffix>``; ``cache_dir``
         defaults to the annotation file's folder."""
         folder = self.cache_dir or osp.dirname(osp.abspath(self.ann_file))
         return osp.join(folder, f'{osp.basename(self.ann_file)}.{suffix}')
-
-    def _log_feature_norms(self, norms: Dict[str, float]) -> None:
-        """Print the range of the teacher features' L2 norms, and warn when
-        the largest is more than ``NORM_RATIO_WARN`` times the median of
-        the non-zero ones."""
-        values = np.array(list(norms.values()))
-        median = float(np.median(values))
-        largest = max(norms, key=norms.get)
-        print_log(
-            f'{len(values)} teacher features in {self.ann_file}: L2 norm '
-            f'min {values.min():.4g} / median {median:.4g} / max '
-            f'{values.max():.4g}',
-            logger='current')
-        nonzero = values[values > 0]
-        reference = float(np.median(nonzero)) if len(nonzero) else 0.0
-        if reference > 0 and norms[largest] > NORM_RATIO_WARN * reference:
-            print_log(
-                f'the largest teacher feature, {largest}, has an L2 norm of '
-                f'{norms[largest]:.4g}, {norms[largest] / reference:.3g} '
-                f'times the median of the non-zero ones ({reference:.4g}): '
-                'a broken extraction?',
-                logger='current',
-                level=logging.WARNING)
-
-    def _drop_bad_samples(self, data_list: List[dict],
-                          problems: Dict[int, List[str]]) -> List[dict]:
-        """Raise an error that lists the problems, or, with
-        ``skip_bad_samples``, drop the bad samples and write a report."""
-        if not problems:
-            return data_list
-        listed = [p for index in sorted(problems) for p in problems[index]]
-        if not self.skip_bad_samples or len(problems) == len(data_list):
-            shown = '\n  '.join(listed[:20])
-            more = (f'\n  ... and {len(listed) - 20} more'
-                    if len(listed) > 20 else '')
-            hint = ('every sample is bad' if self.skip_bad_samples else
-                    'fix or remove these samples, or drop them with '
-                    'skip_bad_samples=True')
-            raise ValueError(
-                f'{len(listed)} problem(s) in {len(problems)} of the '
-                f'{len(data_list)} samples of {self.ann_file} ({hint}):\n'
-                f'  {shown}{more}')
-        report = self._side_file('bad_samples.json')
-        content = dict(
-            ann_file=self.ann_file,
-            num_samples=len(data_list),
-            dropped=[
-                dict(relpath=data_list[index]['relpath'],
-                     problems=problems[index]) for index in sorted(problems)
-            ])
-        try:
-            save_json(report, content, indent=1)
-            where = f'the report is {report}'
-        except OSError as err:  # a read-only dataset folder
-            where = (f'the report could not be written to {report} '
-                     f'({err.strerror}; give the dataset a writable '
-                     f'cache_dir), so here it is:\n'
-                     f'{json.dumps(content, indent=1)}')
-        print_log(
-            f'skip_bad_samples: dropped {len(problems)} of the '
-            f'{len(data_list)} samples of {self.ann_file} (first: '
-            f'{listed[0]}); {where}',
-            logger='current',
-            level=logging.WARNING)
-        return [
-            info for index, info in enumerate(data_list)
-            if index not in problems
-        ]
 
     def get_data_info(self, idx: int) -> dict:
         """The sample's info, with its ``info_overrides`` applied."""
@@ -510,7 +367,7 @@ class AudioVisualDataset(BaseActionDataset):
             if key in data_list[0]
         ]
         originals = [info.copy() for info in data_list]
-        label_sets = [_label_set(info['label']) for info in data_list]
+        label_sets = [label_set(info['label']) for info in data_list]
         with_label: Dict[int, List[int]] = {}
         for index, labels in enumerate(label_sets):
             for label in labels:
@@ -566,21 +423,3 @@ class AudioVisualDataset(BaseActionDataset):
             f'one of each of the {len(by_class)} classes; the others train '
             'without it',
             logger='current')
-
-
-def _clip_frames(pipeline: Compose) -> Optional[Tuple[int, str]]:
-    """The frames a training clip spans, ``clip_len * frame_interval`` of
-    the pipeline's first ``SampleFrames`` with ``test_mode=False``, and how
-    they are computed; None without one."""
-    for transform in pipeline.transforms:
-        if isinstance(transform, SampleFrames) and not transform.test_mode:
-            frames = transform.clip_len * transform.frame_interval
-            return frames, (f'SampleFrames clip_len {transform.clip_len} x '
-                            f'frame_interval {transform.frame_interval} = '
-                            f'{frames} frames')
-    return None
-
-
-def _label_set(label: Union[int, List[int]]) -> FrozenSet[int]:
-    """The labels of a sample: one (``int``) or several (tagging)."""
-    return frozenset(label if isinstance(label, list) else [label])

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import mmxkd
-from mmxkd.datasets import SampleLoadError, video_probe
-from mmxkd.datasets import audio_visual_dataset as avd
+from mmxkd.datasets import (SampleLoadError, feature_norms, sample_checks,
+                            video_probe)
 from mmxkd.registry import DATASETS
 from ..conftest import GRID
 from .test_audio_visual_dataset import (BUILD_ERRORS, clip_bytes, feature,
@@ -60,11 +60,14 @@ def build(root, pipeline=(), **kwargs):
 
 @pytest.fixture
 def logged(monkeypatch):
-    """The messages the dataset prints, as (level, message)."""
+    """The messages the dataset's checks print, as (level, message)."""
     messages = []
-    monkeypatch.setattr(
-        avd, 'print_log', lambda msg, logger=None, level=20: messages.append(
-            (level, msg)))
+
+    def record(msg, logger=None, level=20):
+        messages.append((level, msg))
+
+    for module in (sample_checks, feature_norms):
+        monkeypatch.setattr(module, 'print_log', record)
     return messages
 
 
@@ -364,7 +367,7 @@ def test_skip_bad_samples_on_a_read_only_dataset_logs_the_report(
     def read_only(path, *args, **kwargs):
         raise OSError(30, 'Read-only file system', path)
 
-    monkeypatch.setattr(avd, 'save_json', read_only)
+    monkeypatch.setattr(sample_checks, 'save_json', read_only)
     dataset = build(dataset_dir, skip_bad_samples=True)
     assert len(dataset) == 2
     report = dataset_dir / 'train.txt.bad_samples.json'
