@@ -2,7 +2,7 @@
 """Helpers shared by the distillation heads: the labels a label term uses
 on a label-scarce batch, a loss over the labelled clips, and CSC's
 cross-batch cosines and temperature statistics."""
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -12,11 +12,21 @@ from torch import Tensor
 from ..utils import gather_batch, labelled_scale
 from .distill_inputs import DistillInputs
 
+#: What a head's label terms may do with unlabelled clips.
 UNLABELLED_MODES = ('skip', 'teacher')
 
 
 def check_unlabelled(head: str, unlabelled: str) -> str:
-    """``unlabelled``, or a ValueError naming the head's option."""
+    """Check a head's ``unlabelled`` option.
+
+    Args:
+        head (str): The head's name, for the message.
+        unlabelled (str): The option's value.
+
+    Returns:
+        str: ``unlabelled``, when it is one of :data:`UNLABELLED_MODES`
+        (else a ValueError naming the head's option).
+    """
     if unlabelled not in UNLABELLED_MODES:
         raise ValueError(f'{head}: unlabelled must be one of '
                          f'{UNLABELLED_MODES}, got {unlabelled!r}')
@@ -30,6 +40,14 @@ def head_labels(inputs: DistillInputs, teacher: str,
     ``'skip'``: the batch's labels and its ``labelled`` mask. ``'teacher'``:
     the labels with each unlabelled clip's replaced by the argmax of
     ``teacher``'s logits, and None (every clip counts).
+
+    Args:
+        inputs (DistillInputs): The batch.
+        teacher (str): The teacher whose logits label the unlabelled clips.
+        unlabelled (str): ``'skip'`` or ``'teacher'``.
+
+    Returns:
+        tuple: The labels and the mask of the clips counted (None: all).
 
     Shapes:
         labels (N, ) or (N, C) (then every clip must be labelled, or
@@ -51,6 +69,15 @@ def labelled_loss(loss: nn.Module, logits: Tensor, labels: Tensor,
     over the whole batch's (:func:`~mmxkd.models.utils.labelled_share`),
     and ``0 * sum(logits)`` (attached to the graph) on a rank without any.
 
+    Args:
+        loss (nn.Module): The loss, called as ``loss(logits, labels)``.
+        logits (Tensor): The logits.
+        labels (Tensor): The labels.
+        labelled (Tensor, optional): The clips counted; None: every clip.
+
+    Returns:
+        Tensor: The loss, a scalar.
+
     Shapes:
         logits (N, C); labels (N, ); labelled (N, ) bool or None.
     """
@@ -66,6 +93,13 @@ def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:
     """``cos(x_i, y_j)`` of this rank's ``x`` against every rank's ``y``
     (gathered, as a constant: CSC's temperature carries no gradient).
 
+    Args:
+        x (Tensor): This rank's rows.
+        y (Tensor): This rank's columns, gathered from every rank.
+
+    Returns:
+        Tensor: The cosines.
+
     Shapes:
         x (N, D) and y (N, D) on this rank; output (N, B), B clips in the
         whole batch (B = N in one process).
@@ -75,8 +109,17 @@ def cosine_matrix(x: Tensor, y: Tensor) -> Tensor:
 
 
 @torch.no_grad()
-def tau_stats(tau, like: Tensor) -> Dict[str, Tensor]:
-    """Range of CSC's temperature (a float when it is fixed)."""
+def tau_stats(tau: Union[float, Tensor], like: Tensor) -> Dict[str, Tensor]:
+    """The range of CSC's temperature, to log.
+
+    Args:
+        tau (float | Tensor): The temperature (a float when it is fixed).
+        like (Tensor): A tensor whose dtype and device the statistics take.
+
+    Returns:
+        dict[str, Tensor]: ``csc_tau_mean``, ``csc_tau_min``,
+        ``csc_tau_max``.
+    """
     tau = torch.as_tensor(tau, dtype=like.dtype, device=like.device)
     return dict(
         csc_tau_mean=tau.mean(), csc_tau_min=tau.min(), csc_tau_max=tau.max())
