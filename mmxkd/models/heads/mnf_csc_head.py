@@ -38,8 +38,9 @@ class MNFCSCHead(BaseDistillHead):
 
     In distributed training CSC's columns are the whole batch, gathered
     from every rank (:class:`CSCLoss`), so 2 processes of 4 clips compute
-    the loss of 1 of 8. The MNF's BatchNorm statistics are per rank with its
-    default ``norm_cfg`` (``ModalityNoiseFilter``: ``'SyncBN'`` on GPUs).
+    the loss of 1 of 8. The MNF's BatchNorm layers normalise with the whole
+    batch over the ranks with their default ``norm_cfg``
+    (:class:`ModalityNoiseFilter`: ``'GlobalBN1d'``).
 
     ``csc_targets`` names what CSC pulls ``v`` towards: the reference's
     ``('calibrated',)`` (``z``, which the teacher reaches only through the
