@@ -1,7 +1,8 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import warnings
 from contextlib import contextmanager
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import (Callable, Dict, Iterator, List, Optional, Sequence,
+                    Tuple, Union)
 
 import torch
 import torch.distributed as dist
@@ -77,10 +78,10 @@ def outputs_recorded(module: nn.Module,
         its last call), attached to the graph. A submodule that did not
         run has no entry.
     """
-    submodules = dict(module.named_modules())
+    submodules = dict(module.named_modules()) if names else {}
     outputs: Dict[str, Tensor] = {}
 
-    def recorder(name: str):
+    def recorder(name: str) -> Callable:
 
         def hook(_module: nn.Module, _args: tuple, output: Tensor) -> None:
             outputs[name] = output
