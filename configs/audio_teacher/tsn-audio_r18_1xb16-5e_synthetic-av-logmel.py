@@ -8,12 +8,15 @@ _base_ = [
 ]
 
 model = dict(cls_head=dict(num_classes=4))
+
+# The generated tones are learned within 2-3 epochs.
 train_cfg = dict(max_epochs=5)
 param_scheduler = [
-    dict(type='MultiStepLR',
-         begin=0,
-         end=5,
-         by_epoch=True,
-         milestones=[4],
-         gamma=0.1)
+    dict(
+        type='MultiStepLR',
+        begin=0,
+        end=5,
+        by_epoch=True,
+        milestones=[4],
+        gamma=0.1)
 ]

@@ -14,15 +14,18 @@ model = dict(
         type='PrecomputedTeacher',
         feat_dim=512,
         classifier=dict(
-            checkpoint=
-            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
-        )),
-    heads=dict(crd=dict(type='CRDHead',
-                        loss_crd=dict(type='CRDLoss',
-                                      embed_dim=128,
-                                      num_negatives=16384,
-                                      temperature=0.07,
-                                      momentum=0.5,
-                                      loss_weight=0.8))))
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'))),
+    heads=dict(
+        crd=dict(
+            type='CRDHead',
+            loss_crd=dict(
+                type='CRDLoss',
+                embed_dim=128,
+                num_negatives=16384,
+                temperature=0.07,
+                momentum=0.5,
+                loss_weight=0.8))))
 test_cfg = dict(type='RetrievalTestLoop')
 optim_wrapper = dict(optimizer=dict(lr=0.001))

@@ -6,17 +6,22 @@ _base_ = [
     '../_base_/schedules/adam_15e.py', '../_base_/default_runtime.py'
 ]
 
-model = dict(teacher=dict(
-    type='PrecomputedTeacher',
-    feat_dim=512,
-    classifier=dict(
-        checkpoint=
-        'work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth')),
-             heads=dict(crd=dict(type='CRDHead',
-                                 loss_crd=dict(type='CRDLoss',
-                                               embed_dim=128,
-                                               num_negatives=16384,
-                                               temperature=0.07,
-                                               momentum=0.5,
-                                               loss_weight=0.8))))
+model = dict(
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim=512,
+        classifier=dict(
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth'))),
+    heads=dict(
+        crd=dict(
+            type='CRDHead',
+            loss_crd=dict(
+                type='CRDLoss',
+                embed_dim=128,
+                num_negatives=16384,
+                temperature=0.07,
+                momentum=0.5,
+                loss_weight=0.8))))
 test_cfg = dict(type='RetrievalTestLoop')

@@ -6,13 +6,17 @@ _base_ = [
     '../_base_/schedules/adam_15e.py', '../_base_/default_runtime.py'
 ]
 
-model = dict(teacher=dict(
-    type='PrecomputedTeacher',
-    feat_dim=512,
-    classifier=dict(
-        checkpoint=
-        'work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth')),
-             heads=dict(fitnet=dict(type='FeatureKDHead',
-                                    losses=dict(loss_fitnet=dict(
-                                        type='FitNetLoss', loss_weight=1.0)))))
+model = dict(
+    teacher=dict(
+        type='PrecomputedTeacher',
+        feat_dim=512,
+        classifier=dict(
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth'))),
+    heads=dict(
+        fitnet=dict(
+            type='FeatureKDHead',
+            losses=dict(
+                loss_fitnet=dict(type='FitNetLoss', loss_weight=1.0)))))
 test_cfg = dict(type='RetrievalTestLoop')

@@ -3,7 +3,10 @@
 # (../student_only/student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-50pct-8x32.py,
 # whose labelled_ratio this repeats, as the 50 % MNF + CSC config does;
 # tests/configs check that each file's ratio is the one its name says).
-_base_ = './kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_'
+          'grid-word-all-8x32.py')
 
 train_dataloader = dict(dataset=dict(labelled_ratio=0.5))
 labelled_ratio = 0.5

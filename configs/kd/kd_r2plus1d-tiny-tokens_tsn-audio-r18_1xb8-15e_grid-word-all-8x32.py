@@ -14,11 +14,12 @@ model = dict(
         type='PrecomputedTeacher',
         feat_dim=512,
         classifier=dict(
-            checkpoint=
-            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
-        )),
-    heads=dict(kd=dict(type='LogitKDHead',
-                       loss_kd=dict(
-                           type='KDLoss', temperature=4.0, loss_weight=1.0))))
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'))),
+    heads=dict(
+        kd=dict(
+            type='LogitKDHead',
+            loss_kd=dict(type='KDLoss', temperature=4.0, loss_weight=1.0))))
 test_cfg = dict(type='RetrievalTestLoop')
 optim_wrapper = dict(optimizer=dict(lr=0.001))

@@ -4,7 +4,10 @@
 # another word. TrustScoreHook scores what the MNF says of each clip (gate,
 # norm ratio, attention entropy) against that truth: does the MNF, trained as
 # the reference trains it, flag irrelevant sound?
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-8x32.py')
 
 train_dataloader = dict(
     dataset=dict(labelled_ratio=0.25, swap_sound_ratio=0.3))

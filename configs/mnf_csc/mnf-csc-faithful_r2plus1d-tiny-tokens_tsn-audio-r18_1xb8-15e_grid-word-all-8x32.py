@@ -1,4 +1,4 @@
-# MNF + CSC exactly as the reference sets it (../_base_/distill/mnf_csc.py:
+# MNF + CSC exactly as the reference sets it (the heads below:
 # loss weights 1, gate sparsity 0.001, margin 0.2, adaptive temperature with
 # t = 0.07, 2 heads, the MNF at 0.2x the student's lr) on every GRID word
 # (all six slots, 51-way), with the token-keeping student (16 tokens at
@@ -19,20 +19,22 @@ model = dict(
         type='PrecomputedTeacher',
         feat_dim=512,
         classifier=dict(
-            checkpoint=
-            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
-        )),
-    heads=dict(mnf_csc=dict(
-        type='MNFCSCHead',
-        mnf=dict(type='ModalityNoiseFilter', num_heads=2),
-        loss_csc=dict(type='CSCLoss',
-                      threshold=0.07,
-                      adaptive_temperature=True,
-                      loss_weight=1.0),
-        loss_cls_n=dict(type='mmaction.CrossEntropyLoss', loss_weight=1.0),
-        loss_gate=dict(type='GateSparsityLoss', loss_weight=0.001),
-        loss_tri=dict(
-            type='CrossModalTripletLoss', margin=0.2, loss_weight=1.0))))
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'))),
+    heads=dict(
+        mnf_csc=dict(
+            type='MNFCSCHead',
+            mnf=dict(type='ModalityNoiseFilter', num_heads=2),
+            loss_csc=dict(
+                type='CSCLoss',
+                threshold=0.07,
+                adaptive_temperature=True,
+                loss_weight=1.0),
+            loss_cls_n=dict(type='mmaction.CrossEntropyLoss', loss_weight=1.0),
+            loss_gate=dict(type='GateSparsityLoss', loss_weight=0.001),
+            loss_tri=dict(
+                type='CrossModalTripletLoss', margin=0.2, loss_weight=1.0))))
 test_cfg = dict(type='RetrievalTestLoop')
 optim_wrapper = dict(
     optimizer=dict(lr=0.001),

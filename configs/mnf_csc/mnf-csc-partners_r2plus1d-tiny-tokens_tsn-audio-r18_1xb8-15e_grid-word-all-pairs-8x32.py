@@ -7,10 +7,15 @@
 # same clip's tokens, without the labels: on the all-words testbed that
 # instance task kept the student's own loss near the class prior's entropy
 # (README.md, the all-words study). The pairs give every clip a partner.
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-8x32.py')
 
 model = dict(heads=dict(mnf_csc=dict(loss_csc=dict(own_clip='excluded'))))
-train_dataloader = dict(sampler=dict(_delete_=True,
-                                     type='ClassBalancedSampler',
-                                     batch_size=8,
-                                     clips_per_class=2))
+train_dataloader = dict(
+    sampler=dict(
+        _delete_=True,
+        type='ClassBalancedSampler',
+        batch_size=8,
+        clips_per_class=2))

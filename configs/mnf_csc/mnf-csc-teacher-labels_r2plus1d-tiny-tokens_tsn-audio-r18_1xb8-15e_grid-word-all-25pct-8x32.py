@@ -6,9 +6,13 @@
 # uses the true labels of the labelled 25 % only, so the teacher's
 # knowledge reaches the student through CSC (which clips are positives,
 # the temperature) and through z's attention query.
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-8x32.py')
 
-model = dict(heads=dict(
-    mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
+model = dict(
+    heads=dict(
+        mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 labelled_ratio = 0.25

@@ -4,9 +4,13 @@
 # whose labelled_ratio this repeats: the MNF + CSC chain of the label-scarce
 # configs starts at the 25 % student; tests/configs check that each file's
 # ratio is the one its name says).
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-8x32.py')
 
-model = dict(heads=dict(
-    mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
+model = dict(
+    heads=dict(
+        mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.5))
 labelled_ratio = 0.5

@@ -10,7 +10,11 @@
 # still uses the labelled 25 % only. The classifier is
 # model.teacher.classifier.checkpoint, by default the last checkpoint of
 # the teacher that `make demo` trains (seed 3), beside its features.
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-20e_synthetic-av-scenes-25pct.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-20e_synthetic-av-scenes-25pct.py')
 
-model = dict(heads=dict(
-    mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
+model = dict(
+    heads=dict(
+        mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))

@@ -8,8 +8,13 @@
 #   cross-entropy (loss_cls_v) stayed near ln 51 for 8 epochs while the
 #   student alone's fell to 2.5 (tools/analysis/train_stats.py on the
 #   study's runs, README.md).
-_base_ = './mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_grid-word-all-8x32.py'
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
+_base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
+          '1xb8-15e_grid-word-all-8x32.py')
 
-model = dict(heads=dict(mnf_csc=dict(loss_csc=dict(loss_weight=0.1),
-                                     csc_targets=('calibrated',
-                                                  'filtered_teacher'))))
+model = dict(
+    heads=dict(
+        mnf_csc=dict(
+            loss_csc=dict(loss_weight=0.1),
+            csc_targets=('calibrated', 'filtered_teacher'))))

@@ -14,9 +14,9 @@ model = dict(
         type='PrecomputedTeacher',
         feat_dim=512,
         classifier=dict(
-            checkpoint=
-            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
-        )),
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'))),
     heads=dict(confident_kd=dict(type='ConfidentKDHead', threshold=0.95)))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 test_cfg = dict(type='RetrievalTestLoop')

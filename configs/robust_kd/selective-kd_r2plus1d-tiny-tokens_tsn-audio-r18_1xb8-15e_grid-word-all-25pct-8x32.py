@@ -16,11 +16,12 @@ model = dict(
         type='PrecomputedTeacher',
         feat_dim=512,
         classifier=dict(
-            checkpoint=
-            'work_dirs/tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'
-        )),
-    heads=dict(selective_kd=dict(
-        type='SelectiveKDHead', score='agreement', warmup_epochs=8.0)))
+            checkpoint=(
+                'work_dirs/'
+                'tsn-audio_r18_1xb16-15e_grid-word-all-logmel/epoch_15.pth'))),
+    heads=dict(
+        selective_kd=dict(
+            type='SelectiveKDHead', score='agreement', warmup_epochs=8.0)))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 test_cfg = dict(type='RetrievalTestLoop')
 optim_wrapper = dict(optimizer=dict(lr=0.001))

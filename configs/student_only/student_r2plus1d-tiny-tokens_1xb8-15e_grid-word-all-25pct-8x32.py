@@ -7,6 +7,8 @@
 # rest. Validation, test and the retrieval gallery keep every label. The
 # label-scarce distillation configs extend this file, so the fraction is
 # set here once.
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
 _base_ = './student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))

@@ -7,9 +7,13 @@
 # clip one. The same sampler for the student alone keeps the comparison
 # about the teacher, not the batches. A word's odd clip sits out each epoch
 # (a different one every epoch): 210 steps per epoch instead of 213.
+# Extends the method's main leaf (the base below); the lines after it are
+# every change from that leaf.
 _base_ = './student_r2plus1d-tiny-tokens_1xb8-15e_grid-word-all-8x32.py'
 
-train_dataloader = dict(sampler=dict(_delete_=True,
-                                     type='ClassBalancedSampler',
-                                     batch_size=8,
-                                     clips_per_class=2))
+train_dataloader = dict(
+    sampler=dict(
+        _delete_=True,
+        type='ClassBalancedSampler',
+        batch_size=8,
+        clips_per_class=2))

@@ -6,8 +6,10 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-model = dict(cls_head=dict(num_classes=51,
-                           average_clips='score',
-                           multi_class=True,
-                           loss_cls=dict(type='mmaction.BCELossWithLogits')))
+model = dict(
+    cls_head=dict(
+        num_classes=51,
+        average_clips='score',
+        multi_class=True,
+        loss_cls=dict(type='mmaction.BCELossWithLogits')))
 default_hooks = dict(checkpoint=dict(save_best='tagging/mAP', rule='greater'))

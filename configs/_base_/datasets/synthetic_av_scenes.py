@@ -14,10 +14,11 @@ dataset_type = 'AudioVisualDataset'
 data_root = 'data/synthetic_av_scenes/videos'
 teacher_root = 'data/synthetic_av_scenes/teacher_feats'
 teacher_feat_dim = 512
-teacher_checkpoint = None
+teacher_checkpoint = None  # the teacher's own classifier, for logit KD
 ann_file_train = 'data/synthetic_av_scenes/train.txt'
 ann_file_val = 'data/synthetic_av_scenes/val.txt'
 num_classes = 4
+
 train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
@@ -26,104 +27,52 @@ train_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-distill_train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=8, frame_interval=2, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW'),
+distill_train_pipeline = train_pipeline[:-1] + [
     dict(type='LoadTeacherFeature'),
-    dict(type='PackActionInputs',
-         algorithm_keys=('teacher_feat', 'sample_idx'))
+    dict(
+        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames',
-         clip_len=8,
-         frame_interval=2,
-         num_clips=1,
-         test_mode=True),
+    dict(
+        type='SampleFrames',
+        clip_len=8,
+        frame_interval=2,
+        num_clips=1,
+        test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(32, 32), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleFrames',
-         clip_len=8,
-         frame_interval=2,
-         num_clips=1,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
+test_pipeline = val_pipeline
+
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='AudioVisualDataset',
-                 ann_file='data/synthetic_av_scenes/train.txt',
-                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
-                 num_classes=4,
-                 pipeline=[
-                     dict(type='DecordInit'),
-                     dict(type='SampleFrames',
-                          clip_len=8,
-                          frame_interval=2,
-                          num_clips=1),
-                     dict(type='DecordDecode'),
-                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
-                     dict(type='FormatShape', input_format='NCTHW'),
-                     dict(type='PackActionInputs')
-                 ]))
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root),
+        num_classes=num_classes,
+        pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=8,
     num_workers=2,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='AudioVisualDataset',
-                 ann_file='data/synthetic_av_scenes/val.txt',
-                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
-                 num_classes=4,
-                 pipeline=[
-                     dict(type='DecordInit'),
-                     dict(type='SampleFrames',
-                          clip_len=8,
-                          frame_interval=2,
-                          num_clips=1,
-                          test_mode=True),
-                     dict(type='DecordDecode'),
-                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
-                     dict(type='FormatShape', input_format='NCTHW'),
-                     dict(type='PackActionInputs')
-                 ],
-                 test_mode=True))
-test_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type='AudioVisualDataset',
-                 ann_file='data/synthetic_av_scenes/val.txt',
-                 data_prefix=dict(video='data/synthetic_av_scenes/videos'),
-                 num_classes=4,
-                 pipeline=[
-                     dict(type='DecordInit'),
-                     dict(type='SampleFrames',
-                          clip_len=8,
-                          frame_interval=2,
-                          num_clips=1,
-                          test_mode=True),
-                     dict(type='DecordDecode'),
-                     dict(type='Resize', scale=(32, 32), keep_ratio=False),
-                     dict(type='FormatShape', input_format='NCTHW'),
-                     dict(type='PackActionInputs')
-                 ],
-                 test_mode=True))
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        num_classes=num_classes,
+        pipeline=val_pipeline,
+        test_mode=True))
+test_dataloader = val_dataloader
+
 val_evaluator = dict(type='AccMetric')
-test_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator

@@ -1,143 +1,122 @@
-# ucf51_av.py for distillation: the same clips, splits and evaluation, the
-# training set with each clip's teacher feature (teacher_root, checked
-# at build: teacher_feat_dim) and distill_train_pipeline. A distillation
-# leaf adds model.teacher and model.heads.
+# UCF51: the 51 UCF101 classes with sound, official split 1 (4,892 train /
+# 1,944 test clips), with one teacher feature per training video:
+# data/ucf51/videos/<Class>/<video>.avi, the teacher's 512-d embedding at
+# data/ucf51/teacher_feats/<Class>/<video>.npy, and list files of
+# "<Class>/<video>.avi <label>" lines (MMAction2's VideoDataset format).
+#
+# For distillation (a leaf with model.teacher and model.heads): the training
+# set with each clip's teacher feature, <teacher_root>/<clip>.npy, checked at
+# build against teacher_feat_dim, through distill_train_pipeline, which also
+# packs each clip's index in the training set (CRD's memory banks).
 dataset_type = 'AudioVisualDataset'
 data_root = 'data/ucf51/videos'
 teacher_root = 'data/ucf51/teacher_feats'
+# the distillation contract (README.md in this folder)
 teacher_feat_dim = 512
-teacher_checkpoint = None
+teacher_checkpoint = None  # the teacher's own classifier, for logit KD
 ann_file_train = 'data/ucf51/ucf51_train_split_1_videos.txt'
 ann_file_val = 'data/ucf51/ucf51_val_split_1_videos.txt'
+
+# 4 fps from 25 fps video: frame_interval 6; 16-frame clips at 112 px.
 train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=16, frame_interval=6, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
-    dict(type='RandomResizedCrop',
-         area_range=(0.25, 1.0),
-         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.25, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
+# distillation configs train on this one (with teacher_root):
 distill_train_pipeline = [
     dict(type='DecordInit'),
     dict(type='SampleFrames', clip_len=16, frame_interval=6, num_clips=1),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
-    dict(type='RandomResizedCrop',
-         area_range=(0.25, 1.0),
-         aspect_ratio_range=(0.75, 1.3333333333333333)),
+    dict(
+        type='RandomResizedCrop',
+        area_range=(0.25, 1.0),
+        aspect_ratio_range=(3 / 4, 4 / 3)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='LoadTeacherFeature'),
-    dict(type='PackActionInputs',
-         algorithm_keys=('teacher_feat', 'sample_idx'))
+    dict(
+        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames',
-         clip_len=16,
-         frame_interval=6,
-         num_clips=1,
-         test_mode=True),
+    dict(
+        type='SampleFrames',
+        clip_len=16,
+        frame_interval=6,
+        num_clips=1,
+        test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
+# Test: windows of 16 frames tiling the video, softmax averaged.
 test_pipeline = [
     dict(type='DecordInit'),
-    dict(type='SampleFrames',
-         clip_len=16,
-         frame_interval=6,
-         num_clips=10,
-         test_mode=True),
+    dict(
+        type='SampleFrames',
+        clip_len=16,
+        frame_interval=6,
+        num_clips=10,
+        test_mode=True),
     dict(type='DecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')
 ]
+
 train_dataloader = dict(
     batch_size=4,
     num_workers=4,
     persistent_workers=True,
+    # a last batch of one clip would break BatchNorm heads (the MNF)
     drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(type='AudioVisualDataset',
-                 ann_file='data/ucf51/ucf51_train_split_1_videos.txt',
-                 data_prefix=dict(video='data/ucf51/videos',
-                                  teacher='data/ucf51/teacher_feats'),
-                 num_classes=51,
-                 pipeline=[
-                     dict(type='DecordInit'),
-                     dict(type='SampleFrames',
-                          clip_len=16,
-                          frame_interval=6,
-                          num_clips=1),
-                     dict(type='DecordDecode'),
-                     dict(type='Resize', scale=(-1, 128)),
-                     dict(type='RandomResizedCrop',
-                          area_range=(0.25, 1.0),
-                          aspect_ratio_range=(0.75, 1.3333333333333333)),
-                     dict(type='Resize', scale=(112, 112), keep_ratio=False),
-                     dict(type='Flip', flip_ratio=0.5),
-                     dict(type='FormatShape', input_format='NCTHW'),
-                     dict(type='LoadTeacherFeature'),
-                     dict(type='PackActionInputs',
-                          algorithm_keys=('teacher_feat', 'sample_idx'))
-                 ],
-                 teacher_feat_dim=512))
-val_dataloader = dict(batch_size=4,
-                      num_workers=4,
-                      persistent_workers=True,
-                      sampler=dict(type='DefaultSampler', shuffle=False),
-                      dataset=dict(
-                          type='AudioVisualDataset',
-                          ann_file='data/ucf51/ucf51_val_split_1_videos.txt',
-                          data_prefix=dict(video='data/ucf51/videos'),
-                          num_classes=51,
-                          pipeline=[
-                              dict(type='DecordInit'),
-                              dict(type='SampleFrames',
-                                   clip_len=16,
-                                   frame_interval=6,
-                                   num_clips=1,
-                                   test_mode=True),
-                              dict(type='DecordDecode'),
-                              dict(type='Resize', scale=(-1, 128)),
-                              dict(type='CenterCrop', crop_size=112),
-                              dict(type='FormatShape', input_format='NCTHW'),
-                              dict(type='PackActionInputs')
-                          ],
-                          test_mode=True))
-test_dataloader = dict(batch_size=1,
-                       num_workers=4,
-                       persistent_workers=True,
-                       sampler=dict(type='DefaultSampler', shuffle=False),
-                       dataset=dict(
-                           type='AudioVisualDataset',
-                           ann_file='data/ucf51/ucf51_val_split_1_videos.txt',
-                           data_prefix=dict(video='data/ucf51/videos'),
-                           num_classes=51,
-                           pipeline=[
-                               dict(type='DecordInit'),
-                               dict(type='SampleFrames',
-                                    clip_len=16,
-                                    frame_interval=6,
-                                    num_clips=10,
-                                    test_mode=True),
-                               dict(type='DecordDecode'),
-                               dict(type='Resize', scale=(-1, 128)),
-                               dict(type='CenterCrop', crop_size=112),
-                               dict(type='FormatShape', input_format='NCTHW'),
-                               dict(type='PackActionInputs')
-                           ],
-                           test_mode=True))
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_train,
+        data_prefix=dict(video=data_root, teacher=teacher_root),
+        teacher_feat_dim=teacher_feat_dim,
+        num_classes=51,
+        pipeline=distill_train_pipeline))
+val_dataloader = dict(
+    batch_size=4,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        num_classes=51,
+        pipeline=val_pipeline,
+        test_mode=True))
+test_dataloader = dict(
+    batch_size=1,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file_val,
+        data_prefix=dict(video=data_root),
+        num_classes=51,
+        pipeline=test_pipeline,
+        test_mode=True))
+
 val_evaluator = dict(type='AccMetric')
-test_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator

@@ -1,35 +1,38 @@
 # The reference's R(2+1)D student (r2plus1d_r10.py) inside CrossModalDistiller
-# with no teacher yet: the student alone, which a distillation leaf extends
-# with a teacher and heads (configs/_base_/distill/).
-model = dict(type='CrossModalDistiller',
-             student=dict(type='Recognizer3D',
-                          backbone=dict(type='ResNet2Plus1d',
-                                        depth=18,
-                                        pretrained=None,
-                                        pretrained2d=False,
-                                        norm_eval=False,
-                                        conv_cfg=dict(type='Conv2plus1d'),
-                                        norm_cfg=dict(type='BN3d',
-                                                      requires_grad=True,
-                                                      eps=0.001),
-                                        conv1_kernel=(3, 7, 7),
-                                        conv1_stride_t=1,
-                                        pool1_stride_t=1,
-                                        inflate=(1, 1, 1, 1),
-                                        spatial_strides=(1, 2, 2, 2),
-                                        temporal_strides=(1, 2, 2, 2),
-                                        zero_init_residual=False,
-                                        stage_blocks=(1, 1, 1, 1)),
-                          cls_head=dict(type='I3DHead',
-                                        num_classes=51,
-                                        in_channels=512,
-                                        spatial_type='avg',
-                                        dropout_ratio=0.5,
-                                        init_std=0.01,
-                                        average_clips='prob'),
-                          data_preprocessor=dict(
-                              type='ActionDataPreprocessor',
-                              mean=[123.675, 116.28, 103.53],
-                              std=[58.395, 57.12, 57.375],
-                              format_shape='NCTHW'),
-                          _scope_='mmaction'))
+# with no teacher: the student alone. A distillation leaf adds model.teacher
+# and model.heads.
+
+model = dict(
+    type='CrossModalDistiller',
+    student=dict(
+        type='Recognizer3D',
+        backbone=dict(
+            type='ResNet2Plus1d',
+            depth=18,
+            stage_blocks=(1, 1, 1, 1),
+            pretrained=None,
+            pretrained2d=False,
+            norm_eval=False,
+            conv_cfg=dict(type='Conv2plus1d'),
+            norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
+            conv1_kernel=(3, 7, 7),
+            conv1_stride_t=1,
+            pool1_stride_t=1,
+            inflate=(1, 1, 1, 1),
+            spatial_strides=(1, 2, 2, 2),
+            temporal_strides=(1, 2, 2, 2),
+            zero_init_residual=False),
+        cls_head=dict(
+            type='I3DHead',
+            num_classes=51,
+            in_channels=512,
+            spatial_type='avg',
+            dropout_ratio=0.5,
+            init_std=0.01,
+            average_clips='prob'),
+        data_preprocessor=dict(
+            type='ActionDataPreprocessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            format_shape='NCTHW'),
+        _scope_='mmaction'))
