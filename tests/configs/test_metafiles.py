@@ -50,7 +50,7 @@ def test_metafile_entries_are_well_formed(metafile):
 
 @pytest.mark.parametrize('model,result', list(entries()))
 def test_metafile_figure_is_its_csv_rows_mean(model, result):
-    assert {'Dataset', 'Task', 'Metrics', 'CSV', 'Method'} <= set(result)
+    assert {'Dataset', 'Task', 'Metrics', 'CSV', 'Method', 'Seeds'} <= set(result)
     path = osp.join(ROOT, result['CSV'])
     assert osp.isfile(path), result['CSV']
     with open(path) as f:
@@ -60,10 +60,33 @@ def test_metafile_figure_is_its_csv_rows_mean(model, result):
             and r['method'] == result['Method']
         ]
     assert rows, 'no CSV row for this config and method'
-    if 'Seeds' in result:
-        assert sorted(int(r['seed']) for r in rows) == result['Seeds']
+    assert sorted(int(r['seed']) for r in rows) == result['Seeds']
     assert result['Metrics'], 'a Results entry without a metric'
     for metric, value in result['Metrics'].items():
         assert metric in COLUMNS, f'{metric} has no CSV column'
         mean = statistics.mean(float(r[COLUMNS[metric]]) for r in rows)
         assert value == round(100 * mean, 2), metric
+
+
+def test_every_csv_run_of_a_listed_config_is_in_the_zoo():
+    """Each (CSV, config, method) of the committed comparison tables is a
+    Results entry of that config (scrambled-teacher controls, run with
+    options, are not the config itself)."""
+    listed = {}
+    for metafile in METAFILES:
+        for model in load(metafile)['Models']:
+            listed[model['Config']] = {(r['CSV'], r['Method'])
+                                       for r in model.get('Results') or []}
+    missing = []
+    for path in sorted(glob.glob(osp.join(ROOT, 'configs/*/results/*.csv'))):
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        if not rows or not {'config', 'method', 'acc/top1'} <= set(rows[0]):
+            continue
+        for r in rows:
+            if 'scrambled' in r['method']:
+                continue
+            key = (osp.relpath(path, ROOT), r['method'])
+            if key not in listed.get(r['config'], set()):
+                missing.append((r['config'], ) + key)
+    assert not missing, sorted(set(missing))
