@@ -45,4 +45,3 @@ train_dataloader = dict(
             ],
             labelled_ratio=0.25,
             teacher_feat_dim=512)))
-labelled_ratio = 0.25

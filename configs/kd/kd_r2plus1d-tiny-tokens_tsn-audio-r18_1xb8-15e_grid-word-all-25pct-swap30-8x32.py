@@ -11,4 +11,3 @@ _base_ = ('./kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_'
 
 train_dataloader = dict(
     dataset=dict(labelled_ratio=0.25, swap_sound_ratio=0.3))
-labelled_ratio = 0.25

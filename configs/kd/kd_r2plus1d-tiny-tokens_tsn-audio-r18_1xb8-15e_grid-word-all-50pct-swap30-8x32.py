@@ -10,4 +10,3 @@ _base_ = ('./kd_r2plus1d-tiny-tokens_tsn-audio-r18_1xb8-15e_'
           'grid-word-all-8x32.py')
 
 train_dataloader = dict(dataset=dict(labelled_ratio=0.5, swap_sound_ratio=0.3))
-labelled_ratio = 0.5

@@ -12,4 +12,3 @@ _base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
 
 model = dict(heads=dict(mnf_csc=dict(loss_csc=dict(loss_weight=0.1))))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
-labelled_ratio = 0.25

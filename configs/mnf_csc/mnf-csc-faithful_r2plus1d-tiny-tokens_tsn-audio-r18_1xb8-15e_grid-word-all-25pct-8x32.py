@@ -11,4 +11,3 @@ _base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
           '1xb8-15e_grid-word-all-8x32.py')
 
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
-labelled_ratio = 0.25

@@ -11,4 +11,3 @@ _base_ = ('./mnf-csc-faithful_r2plus1d-tiny-tokens_tsn-audio-r18_'
 
 train_dataloader = dict(
     dataset=dict(labelled_ratio=0.25, swap_sound_ratio=0.3))
-labelled_ratio = 0.25

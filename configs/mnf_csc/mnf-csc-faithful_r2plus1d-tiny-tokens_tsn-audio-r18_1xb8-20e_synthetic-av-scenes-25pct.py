@@ -40,4 +40,3 @@ train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 optim_wrapper = dict(
     paramwise_cfg=dict(
         custom_keys={'distill_heads.mnf_csc.mnf': dict(lr_mult=0.2)}))
-labelled_ratio = 0.25

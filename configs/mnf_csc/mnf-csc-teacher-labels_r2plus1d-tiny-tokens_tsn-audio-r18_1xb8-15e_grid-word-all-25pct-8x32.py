@@ -15,4 +15,3 @@ model = dict(
     heads=dict(
         mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
-labelled_ratio = 0.25

@@ -14,4 +14,3 @@ model = dict(
         mnf_csc=dict(loss_csc=dict(loss_weight=0.1), unlabelled='teacher')))
 train_dataloader = dict(
     dataset=dict(labelled_ratio=0.25, swap_sound_ratio=0.3))
-labelled_ratio = 0.25

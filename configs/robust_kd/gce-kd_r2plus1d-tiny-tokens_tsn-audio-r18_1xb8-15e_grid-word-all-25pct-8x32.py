@@ -21,4 +21,3 @@ model = dict(
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
 test_cfg = dict(type='RetrievalTestLoop')
 optim_wrapper = dict(optimizer=dict(lr=0.001))
-labelled_ratio = 0.25

@@ -6,8 +6,7 @@
 # in one quadrant among moving distractors make video alone learn slowly.
 # Its last stage at 8x32x32 is (C, T, H, W) = (128, 4, 2, 2): 16 tokens,
 # one spatial token per quadrant (../_base_/models/r2plus1d_tiny_tokens.py).
-# The label-scarce distillation leaves extend this file, so the fraction is
-# set here once.
+# The demo's MNF + CSC leaves set the same ratio.
 _base_ = [
     '../_base_/models/distiller_r2plus1d_tiny_tokens.py',
     '../_base_/datasets/synthetic_av_scenes.py',
@@ -15,4 +14,3 @@ _base_ = [
 ]
 
 train_dataloader = dict(dataset=dict(labelled_ratio=0.25))
-labelled_ratio = 0.25
