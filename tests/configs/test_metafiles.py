@@ -50,7 +50,8 @@ def test_metafile_entries_are_well_formed(metafile):
 
 @pytest.mark.parametrize('model,result', list(entries()))
 def test_metafile_figure_is_its_csv_rows_mean(model, result):
-    assert {'Dataset', 'Task', 'Metrics', 'CSV', 'Method', 'Seeds'} <= set(result)
+    keys = {'Dataset', 'Task', 'Metrics', 'CSV', 'Method', 'Seeds'}
+    assert keys <= set(result), keys - set(result)
     path = osp.join(ROOT, result['CSV'])
     assert osp.isfile(path), result['CSV']
     with open(path) as f:
