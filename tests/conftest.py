@@ -125,6 +125,19 @@ def trained_distiller(synthetic_data, tmp_path_factory) -> str:
     return work_dir
 
 
+@pytest.fixture(scope='session')
+def tested_distiller(synthetic_data, trained_distiller,
+                     tmp_path_factory) -> subprocess.CompletedProcess:
+    """tools/test.py on the one-epoch MNF + CSC checkpoint
+    (``trained_distiller``) with the synthetic data: the finished process,
+    whatever its exit status, for the tests that read its metrics."""
+    return run_tool([
+        sys.executable, 'tools/test.py', DISTILL_CFG,
+        osp.join(trained_distiller, 'epoch_1.pth'), '--work-dir',
+        str(tmp_path_factory.mktemp('distill_test')), '--cfg-options'
+    ] + data_options(synthetic_data), check=False)
+
+
 @pytest.fixture(autouse=True)
 def mmxkd_default_scope():
     """Each test starts in the mmxkd scope, whatever default scope an

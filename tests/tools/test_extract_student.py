@@ -23,15 +23,24 @@ def _metrics(output: str) -> str:
     return found[-1]
 
 
-def test_export_scored_identically_by_mmaction(synthetic_data,
-                                               trained_distiller, tmp_path):
-    checkpoint = osp.join(trained_distiller, 'epoch_1.pth')
-    student_ckpt = str(tmp_path / 'student.pth')
-    student_cfg = str(tmp_path / 'student_cfg.py')
+@pytest.fixture(scope='module')
+def export(trained_distiller, tmp_path_factory) -> tuple:
+    """The student checkpoint and config that extract_student.py writes
+    from the one-epoch MNF + CSC run; the tests only read them."""
+    out = tmp_path_factory.mktemp('student_export')
+    student_ckpt = str(out / 'student.pth')
+    student_cfg = str(out / 'student_cfg.py')
     run_tool([
         sys.executable, 'tools/model_converters/extract_student.py',
-        DISTILL_CFG, checkpoint, student_ckpt, '--out-config', student_cfg
+        DISTILL_CFG, osp.join(trained_distiller, 'epoch_1.pth'), student_ckpt,
+        '--out-config', student_cfg
     ])
+    return student_ckpt, student_cfg
+
+
+def test_export_scored_identically_by_mmaction(synthetic_data, export,
+                                               tested_distiller, tmp_path):
+    student_ckpt, student_cfg = export
     # tensors and plain metadata only: torch's safe loader, no mmxkd
     loaded = run_tool([
         sys.executable, '-c',
@@ -41,10 +50,8 @@ def test_export_scored_identically_by_mmaction(synthetic_data,
     ])
     assert loaded.stdout.strip() == "['meta', 'state_dict'] False"
 
-    ours = run_tool([
-        sys.executable, 'tools/test.py', DISTILL_CFG, checkpoint,
-        '--work-dir', str(tmp_path / 'ours'), '--cfg-options'
-    ] + data_options(synthetic_data))
+    ours = tested_distiller  # tools/test.py on the distiller's checkpoint
+    assert ours.returncode == 0, ours.stdout[-4000:] + ours.stderr[-4000:]
     plain = run_tool([
         sys.executable, MMACTION_TEST, student_cfg, student_ckpt,
         '--work-dir', str(tmp_path / 'plain'), '--cfg-options'
@@ -54,17 +61,12 @@ def test_export_scored_identically_by_mmaction(synthetic_data,
 
 
 def test_init_recognizer_matches_distiller(synthetic_data, trained_distiller,
-                                           tmp_path):
+                                           export):
     from mmaction.apis import inference_recognizer, init_recognizer
     from mmengine.config import Config
 
     checkpoint = osp.join(trained_distiller, 'epoch_1.pth')
-    student_ckpt = str(tmp_path / 'student.pth')
-    student_cfg = str(tmp_path / 'student_cfg.py')
-    run_tool([
-        sys.executable, 'tools/model_converters/extract_student.py',
-        DISTILL_CFG, checkpoint, student_ckpt, '--out-config', student_cfg
-    ])
+    student_ckpt, student_cfg = export
     video = osp.join(synthetic_data, 'videos', 'val', 'clip_00001.mp4')
     distiller = init_recognizer(Config.fromfile(DISTILL_CFG), checkpoint,
                                 'cpu')

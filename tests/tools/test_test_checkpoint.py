@@ -43,10 +43,8 @@ def test_checkpoint_of_another_model_fails(trained_teacher, synthetic_data,
 
 
 @pytest.mark.integration
-def test_genuine_checkpoint_passes(trained_distiller, synthetic_data,
-                                   tmp_path):
-    proc = _test(osp.join(trained_distiller, 'epoch_1.pth'), synthetic_data,
-                 tmp_path)
+def test_genuine_checkpoint_passes(tested_distiller):
+    proc = tested_distiller  # tools/test.py on the trained checkpoint
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-3000:]
     assert METRIC.search(log) and 'lacks' not in log
