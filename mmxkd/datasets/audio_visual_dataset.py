@@ -2,18 +2,16 @@
 import json
 import os
 import os.path as osp
-from collections import defaultdict
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
-import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmengine.fileio import list_from_file
-from mmengine.logging import print_log
 
 from mmxkd.registry import DATASETS
 from .feature_norms import log_feature_norms
+from .perturbations import swap_sounds, withhold_labels
 from .sample_checks import (check_arrays, check_labels, check_videos,
-                            drop_bad_samples, label_set)
+                            drop_bad_samples)
 
 SUBSETS = ('training', 'validation', 'testing')
 # the files of a sample, named by the errors raised while loading it
@@ -244,8 +242,8 @@ class AudioVisualDataset(BaseActionDataset):
         :mod:`~mmxkd.datasets.sample_checks`), or an error listing every
         problem; with ``skip_bad_samples`` the bad ones are dropped and
         reported instead. Then sounds are swapped and labels withheld
-        among the samples kept. Sets ``teacher_feat_dim`` and prints the
-        teacher features' norms.
+        among the samples kept (:mod:`~mmxkd.datasets.perturbations`). Sets
+        ``teacher_feat_dim`` and prints the teacher features' norms.
 
         Returns:
             list[dict]: The samples kept.
@@ -262,8 +260,11 @@ class AudioVisualDataset(BaseActionDataset):
         data_list = drop_bad_samples(self.data_list, problems, self.ann_file,
                                      self.skip_bad_samples,
                                      self._side_file('bad_samples.json'))
-        self._swap_sounds(data_list)
-        self._withhold_labels(data_list)
+        swap_sounds(data_list, self.swap_sound_ratio, self.swap_sound_seed,
+                    self.ann_file)
+        if self.labelled_ratio < 1:
+            withhold_labels(data_list, self.labelled_ratio,
+                            self.labelled_seed, self.ann_file)
         return data_list
 
     def _num_classes(self) -> Optional[int]:
@@ -355,71 +356,3 @@ class AudioVisualDataset(BaseActionDataset):
                 results['data_samples'].set_field(labelled, 'labelled')
             results['data_samples'].set_field(relevant, 'sound_relevant')
         return results
-
-    def _swap_sounds(self, data_list: List[dict]) -> None:
-        """Give ``swap_sound_ratio`` of the samples the sound of a sample
-        with none of their labels (see the class docstring)."""
-        num_swapped = round(self.swap_sound_ratio * len(data_list))
-        if num_swapped == 0:
-            return
-        sound_keys = [
-            key for key in ('audio_path', 'teacher_feat_path')
-            if key in data_list[0]
-        ]
-        originals = [info.copy() for info in data_list]
-        label_sets = [label_set(info['label']) for info in data_list]
-        with_label: Dict[int, List[int]] = {}
-        for index, labels in enumerate(label_sets):
-            for label in labels:
-                with_label.setdefault(label, []).append(index)
-        donors: Dict[FrozenSet[int], np.ndarray] = {}
-        rng = np.random.default_rng(self.swap_sound_seed)
-        chosen = rng.choice(len(data_list), size=num_swapped, replace=False)
-        for index in sorted(chosen.tolist()):
-            labels = label_sets[index]
-            if labels not in donors:
-                allowed = np.ones(len(data_list), dtype=bool)
-                for label in labels:
-                    allowed[with_label[label]] = False
-                donors[labels] = np.flatnonzero(allowed)
-            candidates = donors[labels]
-            if len(candidates) == 0:
-                raise ValueError(
-                    f'swap_sound_ratio={self.swap_sound_ratio}: every sample '
-                    f'of {self.ann_file} shares a label with '
-                    f'{data_list[index]["relpath"]} (labels '
-                    f'{sorted(labels)}), so no sound of another class can '
-                    'replace its sound')
-            donor = originals[candidates[rng.integers(len(candidates))]]
-            info = data_list[index]
-            info.update({key: donor[key] for key in sound_keys})
-            info['sound_relpath'] = donor['relpath']
-            info['sound_swapped'] = True
-
-    def _withhold_labels(self, data_list: List[dict]) -> None:
-        """Keep the label of ``labelled_ratio`` of each class's samples
-        and set the others' to -1, flagging every sample's ``labelled``
-        (see the class docstring); prints how many keep their label."""
-        if self.labelled_ratio == 1:
-            return
-        by_class: Dict[int, List[int]] = defaultdict(list)
-        for index, info in enumerate(data_list):
-            by_class[info['label']].append(index)
-        rng = np.random.default_rng(self.labelled_seed)
-        kept = set()
-        for label in sorted(by_class):
-            members = by_class[label]
-            num_kept = max(1, round(self.labelled_ratio * len(members)))
-            kept.update(
-                rng.choice(members, size=num_kept, replace=False).tolist())
-        for index, info in enumerate(data_list):
-            info['labelled'] = index in kept
-            if not info['labelled']:
-                info['label'] = -1
-        print_log(
-            f'labelled_ratio={self.labelled_ratio} (labelled_seed='
-            f'{self.labelled_seed}): {len(kept)} of the {len(data_list)} '
-            f'training clips of {self.ann_file} keep their label, at least '
-            f'one of each of the {len(by_class)} classes; the others train '
-            'without it',
-            logger='current')

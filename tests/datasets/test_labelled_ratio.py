@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-import mmxkd.datasets.audio_visual_dataset as avd
+from mmxkd.datasets import perturbations
 from mmxkd.registry import DATASETS
 from .test_audio_visual_dataset import write_feat, write_video
 
@@ -77,7 +77,7 @@ def test_full_ratio_changes_nothing(ann):
 
 def test_build_logs_how_many_keep_their_label(ann, monkeypatch):
     messages = []
-    monkeypatch.setattr(avd, 'print_log',
+    monkeypatch.setattr(perturbations, 'print_log',
                         lambda msg, **kwargs: messages.append(msg))
     build(ann, labelled_ratio=0.25)
     assert any('4 of the 13 training clips' in m and 'keep their label' in m
