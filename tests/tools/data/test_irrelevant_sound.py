@@ -29,15 +29,22 @@ def build(tmp_path, kind, out, *extra):
     ])
 
 
+@pytest.fixture(scope='module')
+def own(tmp_path_factory):
+    """The clips' own log-mel spectrograms (build_audio_features.py), which
+    every kind of altered sound is compared with."""
+    own = tmp_path_factory.mktemp('own')
+    run_tool([sys.executable, 'tools/data/build_audio_features.py',
+              f'{GRID}/videos', str(own)])
+    return own
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize('kind', ['noise', 'mix'])
-def test_every_clip_gets_its_altered_spectrogram(tmp_path, kind):
+def test_every_clip_gets_its_altered_spectrogram(tmp_path, kind, own):
     out = tmp_path / kind
     proc = build(tmp_path, kind, out, '--snr-db', '3')
     assert 'written 3, failed 0' in proc.stdout
-    own = tmp_path / 'own'
-    run_tool([sys.executable, 'tools/data/build_audio_features.py',
-              f'{GRID}/videos', str(own)])
     record = json.loads((out / 'irrelevant_sound.json').read_text())
     assert (record['kind'], record['snr_db'], record['seed']) == (kind, 3, 0)
     for i, video in enumerate(VIDEOS):
