@@ -207,6 +207,7 @@ def test_log_tail(tmp_path):
     assert log_tail(str(log), 2) == '    line 28\n    line 29'
 
 
+@pytest.mark.integration
 def test_run_command_fails_with_the_step(tmp_path, capsys):
     run_command(['true'], str(tmp_path), 'nothing')
     assert capsys.readouterr().out == '$ true\n'
