@@ -1,6 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
 import os
 import os.path as osp
+import shutil
 import subprocess
 import sys
 from typing import List
@@ -123,6 +124,25 @@ def trained_distiller(synthetic_data, tmp_path_factory) -> str:
         'custom_hooks.4.gate_band=0.5'
     ] + data_options(synthetic_data))
     return work_dir
+
+
+@pytest.fixture(scope='session')
+def resumed_distiller(synthetic_data, trained_distiller,
+                      tmp_path_factory) -> dict:
+    """A copy of the ``trained_distiller`` work dir that tools/train.py
+    --resume took on to epoch 2: the copy (``work_dir``), what its
+    ``last_checkpoint`` named before the resume (``copied_last``) and the
+    finished process (``proc``), whatever its exit status."""
+    work_dir = str(tmp_path_factory.mktemp('distill_resumed') / 'copy')
+    shutil.copytree(trained_distiller, work_dir)
+    assert osp.isfile(osp.join(work_dir, 'last_checkpoint'))
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        copied_last = f.read().strip()
+    proc = run_tool([
+        sys.executable, 'tools/train.py', DISTILL_CFG, '--work-dir', work_dir,
+        '--resume', '--cfg-options', 'train_cfg.max_epochs=2'
+    ] + data_options(synthetic_data), check=False)
+    return dict(work_dir=work_dir, copied_last=copied_last, proc=proc)
 
 
 @pytest.fixture(scope='session')

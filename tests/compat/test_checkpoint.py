@@ -134,14 +134,12 @@ def test_code_executing_checkpoint_is_refused(entry, planted, synthetic_data,
 
 
 @pytest.mark.integration
-def test_own_run_resumes_weights_only(run_dir, synthetic_data):
+def test_own_run_resumes_weights_only(resumed_distiller):
     """The project's own checkpoints load weights-only: --resume goes on
     from epoch 1 to epoch 2 of a copy of a real run."""
-    proc = run_tool([
-        sys.executable, 'tools/train.py', DISTILL_CFG, '--work-dir', run_dir,
-        '--resume', '--cfg-options', 'train_cfg.max_epochs=2'
-    ] + data_options(synthetic_data))
+    run_dir, proc = resumed_distiller['work_dir'], resumed_distiller['proc']
     log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-4000:]
     assert 'resumed epoch: 1' in log and 'Epoch(train) [2]' in log
     checkpoint = _load_checkpoint(osp.join(run_dir, 'epoch_2.pth'))
     assert checkpoint['meta']['epoch'] == 2

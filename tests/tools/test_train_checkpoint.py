@@ -59,16 +59,15 @@ def test_truncated_checkpoint_is_named(trained_distiller, synthetic_data,
 
 
 def test_copied_work_dir_resumes_from_its_own_checkpoint(
-        trained_distiller, synthetic_data, tmp_path):
-    work_dir = tmp_path / 'copy'
-    shutil.copytree(trained_distiller, work_dir)
-    with open(work_dir / 'last_checkpoint') as f:
-        assert osp.dirname(f.read().strip()) == trained_distiller
-    proc = _train(synthetic_data, work_dir, '--resume')
+        trained_distiller, resumed_distiller):
+    # a copy of the run, resumed with --resume to max_epochs=2 (conftest)
+    work_dir = resumed_distiller['work_dir']
+    assert osp.dirname(resumed_distiller['copied_last']) == trained_distiller
+    proc = resumed_distiller['proc']
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-3000:]
     assert (f'outside this work dir (a copied run?): resuming from '
             f'{work_dir}/epoch_1.pth') in log
     assert 'resumed epoch: 1' in log
-    assert osp.isfile(work_dir / 'epoch_2.pth')
+    assert osp.isfile(osp.join(work_dir, 'epoch_2.pth'))
     assert not osp.exists(osp.join(trained_distiller, 'epoch_2.pth'))
