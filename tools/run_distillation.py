@@ -30,8 +30,10 @@ MNF) prepares GRID from ``--grid-root`` (GRID's official layout or the
 project's re-encoded copy) if ``--data-root`` has not been prepared yet.
 """
 import argparse
+import os
 import os.path as osp
 import sys
+import time
 from typing import Dict, List, Optional, Tuple
 
 from mmxkd.experiments import (PREDICTIONS_FILE, ExperimentRunner, Gains, Run,
@@ -40,6 +42,7 @@ from mmxkd.experiments import (PREDICTIONS_FILE, ExperimentRunner, Gains, Run,
                                markdown_table, method_gains, plot_val_curves,
                                prediction_scores, read_val_curve, run_command,
                                scrambled_name, scrambled_options)
+from mmxkd.experiments.records import LOG_FILE, RunError, log_tail
 from mmxkd.fileio import save_json, write_lines
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -95,6 +98,11 @@ def parse_args() -> argparse.Namespace:
         '--no-control',
         action='store_true',
         help='skip the scrambled-teacher control of MNF + CSC')
+    parser.add_argument(
+        '--verbose',
+        action='store_true',
+        help="every tool's output on the terminal (default: in the run "
+        "dirs' run.log and <work-dir>/steps.log)")
     args = parser.parse_args()
     for name in ('epochs', 'teacher_epochs'):
         value = getattr(args, name)
@@ -103,10 +111,29 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def run(cmd: List[str], step: str) -> None:
-    """Run a tool from the repository root, echoed, its output on the
-    terminal; raises ``RunError`` if it fails."""
-    run_command(cmd, ROOT, step)
+class Steps:
+    """Runs the job's tools from the repository root.
+
+    Args:
+        log_file: Where each command and its output are appended; without
+            it they go to the terminal.
+    """
+
+    def __init__(self, log_file: Optional[str]) -> None:
+        self.log_file = log_file
+
+    def __call__(self, cmd: List[str], step: str) -> None:
+        """Run one tool; raises ``RunError`` (naming ``step``) if it
+        fails."""
+        start = time.time()
+        if self.log_file:
+            print(f'  {step} ... ', end='', flush=True)
+        try:
+            run_command(cmd, ROOT, step, self.log_file)
+        except RunError as error:
+            raise RunError(f'{error}; see {self.log_file}') from error
+        if self.log_file:
+            print(f'done in {time.time() - start:.0f} s', flush=True)
 
 
 class Data:
@@ -146,7 +173,7 @@ class Data:
         return opts
 
 
-def prepare_data(args: argparse.Namespace, root: str) -> Data:
+def prepare_data(args: argparse.Namespace, root: str, run: Steps) -> Data:
     """Generate or prepare the clips in ``root`` unless there, and their
     log-mel spectrograms."""
     py = sys.executable
@@ -176,6 +203,8 @@ def train_and_test(runner: ExperimentRunner, run: Run,
     record, skipped = runner.run(run)
     if skipped:
         print(f'done before: {run.run_dir}', flush=True)
+    elif runner.log_to_file:
+        print('done', flush=True)
     return record, prediction_scores(
         osp.join(run.run_dir, PREDICTIONS_FILE), num_classes)
 
@@ -194,8 +223,8 @@ def format_gains(records: Dict[str, List[RunRecord]]) -> str:
     return '\n'.join(markdown_table(head, [row]))
 
 
-def draw_mnf(config: str, run_dir: str, options: List[str],
-             out_dir: str) -> None:
+def draw_mnf(config: str, run_dir: str, options: List[str], out_dir: str,
+             run: Steps) -> None:
     """Draw the MNF of a trained MNF + CSC run on its first training clip
     (``tools/visualizations/vis_mnf.py``)."""
     run([sys.executable, 'tools/visualizations/vis_mnf.py', config,
@@ -215,25 +244,38 @@ def main() -> None:
     work_dir = osp.abspath(args.work_dir or osp.join(
         'work_dirs', f'run_distillation_{args.dataset}'))
     root = osp.abspath(args.data_root or setup['data_root'])
+    os.makedirs(work_dir, exist_ok=True)
+    run = Steps(None if args.verbose else osp.join(work_dir, 'steps.log'))
+    if run.log_file:
+        print(f'tool output: each run dir\'s {LOG_FILE} and {run.log_file}',
+              flush=True)
     print(f'[data] {args.dataset} in {root}', flush=True)
-    data = prepare_data(args, root)
+    data = prepare_data(args, root, run)
     with open(data.classes) as f:
         classes = [line.strip() for line in f if line.strip()]
 
-    runner = ExperimentRunner(ROOT)
+    runner = ExperimentRunner(ROOT, log_to_file=not args.verbose)
     rows = ROWS[:-1] if args.no_control else ROWS
     results = {name: [] for name in rows}
     records = {name: [] for name in rows}
     curves = {name: [] for name in rows[1:]}
 
-    def train(name: str, run: Run) -> None:
-        """Train and test ``run``, the row ``name`` of the table."""
-        print(f'[seed {run.seed}] {name}', flush=True)
-        record, scores = train_and_test(runner, run, len(classes))
+    def train(name: str, job: Run) -> None:
+        """Train and test ``job``, the row ``name`` of the table."""
+        print(f'[seed {job.seed}] {name}', end=': ' if runner.log_to_file
+              else '\n', flush=True)
+        try:
+            record, scores = train_and_test(runner, job, len(classes))
+        except RunError as error:
+            tail = ''
+            if runner.log_to_file:
+                log = osp.join(job.run_dir, LOG_FILE)
+                tail = f'\n{log} ends with:\n{log_tail(log)}'
+            raise SystemExit(f'{name} (seed {job.seed}): {error}{tail}')
         records[name].append(record)
         results[name].append(scores)
         if name in curves:
-            curves[name].append(read_val_curve(run.run_dir))
+            curves[name].append(read_val_curve(job.run_dir))
 
     mnf_picture = None
     for seed in args.seeds:
@@ -274,7 +316,7 @@ def main() -> None:
             print(f'[seed {seed}] MNF picture', flush=True)
             mnf_picture = osp.join(work_dir, 'mnf')
             draw_mnf(setup['distill'], distill.run_dir, distill_options,
-                     mnf_picture)
+                     mnf_picture, run)
 
     table = format_accuracy_table(results, classes, args.seeds)
     png = osp.join(work_dir, 'val_curves.png')
