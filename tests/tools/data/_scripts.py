@@ -12,10 +12,17 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
 
 def load_script(path: str) -> ModuleType:
     """The script at ``path`` (relative to the repository root) as a
-    module, loaded once; it is registered in ``sys.modules`` (as
-    ``tools_data_<file stem>``) so that its dataclasses resolve and its
-    functions reach the worker processes of ``--workers``."""
-    name = 'tools_data_' + osp.splitext(osp.basename(path))[0]
+    module, loaded once.
+
+    It is registered in ``sys.modules`` under its file stem, and its folder
+    is put on ``sys.path``, so that its dataclasses resolve and its
+    functions reach the worker processes of ``--workers`` however they
+    start (a spawned process imports the script by that name).
+    """
+    name = osp.splitext(osp.basename(path))[0]
+    folder = osp.dirname(osp.join(ROOT, path))
+    if folder not in sys.path:
+        sys.path.append(folder)
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name,
                                                       osp.join(ROOT, path))
