@@ -23,7 +23,6 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from .patch import CompatPatch
 
 # The statistics HistoryBuffer registers for itself; its pickled state holds
 # them as ``getattr(HistoryBuffer, name)`` (protocol 2, nested qualname).
@@ -173,14 +172,3 @@ def register_checkpoint_loader() -> None:
     for local paths (the scheme with the empty prefix)."""
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_local_checkpoint, force=True)
-
-
-PATCH = CompatPatch(
-    name='checkpoint',
-    summary='local checkpoints load weights-only, with an allowlist of the '
-    'training state MMEngine saves (never unpickled).',
-    upstream='https://github.com/open-mmlab/mmengine/issues/1655 (MMEngine '
-    'calls torch.load without weights_only, which torch 2.6 made default to '
-    'True: https://github.com/pytorch/pytorch/pull/137602)',
-    affected=('torch>=2.6', ),
-    install=register_checkpoint_loader)

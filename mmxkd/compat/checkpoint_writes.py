@@ -20,7 +20,6 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
 from mmxkd.fileio import AtomicFile, atomic_open
-from .patch import CompatPatch
 
 LAST_CHECKPOINT_FILE = 'last_checkpoint'
 
@@ -147,14 +146,3 @@ def install_atomic_checkpoints() -> None:
         method = getattr(CheckpointHook, name)
         if not getattr(method, 'mmxkd_atomic', False):
             setattr(CheckpointHook, name, wrap(method))
-
-
-PATCH = CompatPatch(
-    name='atomic_ckpt',
-    summary='checkpoints and last_checkpoint are written atomically; the '
-    'previous best checkpoint is removed only after the new one is complete.',
-    upstream='mmengine/hooks/checkpoint_hook.py (_save_best_checkpoint '
-    'removes the previous best before saving) and mmengine/runner/'
-    'checkpoint.py (save_checkpoint writes in place)',
-    affected=('mmengine<=0.10.7', ),
-    install=install_atomic_checkpoints)

@@ -18,8 +18,6 @@ from mmengine.dist import utils as dist_utils
 from mmengine.logging import print_log
 from mmengine.model import MMDistributedDataParallel
 
-from .patch import CompatPatch
-
 
 def _init_dist_pytorch(backend: str = 'nccl', init_backend: str = 'torch',
                        **kwargs) -> None:
@@ -56,17 +54,3 @@ def enable_cpu_distributed() -> None:
     """Patch MMEngine's PyTorch launcher and DDP wrapper (idempotent)."""
     dist_utils._init_dist_pytorch = _init_dist_pytorch
     MMDistributedDataParallel.__init__ = _ddp_init_cpu_aware
-
-
-PATCH = CompatPatch(
-    name='cpu_ddp',
-    summary='without CUDA, --launcher pytorch starts a gloo process group '
-    'and DDP wraps CPU models with device_ids=None.',
-    upstream='MMEngine 0.10.x _init_dist_pytorch '
-    '(https://github.com/open-mmlab/mmengine/blob/v0.10.7/mmengine/dist/'
-    'utils.py) calls torch.cuda.set_device(LOCAL_RANK) on a machine without '
-    'accelerators, and Runner.wrap_model gives DDP '
-    'device_ids=[LOCAL_RANK], which torch rejects for CPU modules (no '
-    'upstream issue)',
-    affected=('mmengine>=0.10.0,<0.11', ),
-    install=enable_cpu_distributed)

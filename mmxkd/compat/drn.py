@@ -6,21 +6,21 @@ The 1.2.0 wheel ships ``mmaction/models/localizers/__init__.py`` with
 (open-mmlab/mmaction2#2714), so every import of ``mmaction.models`` fails.
 When (and only when) the installed 1.2.0 lacks the package, real module
 objects for ``mmaction.models.localizers.drn`` and its ``drn`` submodule are
-put in ``sys.modules`` before ``mmaction.models`` is imported; their ``DRN``
-is not registered and refuses to be built with an explanation. Then
-``mmaction.models`` is imported, and the package becomes the ``drn``
-attribute of ``mmaction.models.localizers``, as a real import would make it.
-No import hook is involved, so the fix holds whatever other code does to
-``sys.meta_path`` afterwards.
+put in ``sys.modules`` by ``import mmxkd``, which imports nothing of
+MMAction2 for it; their ``DRN`` is not registered and refuses to be built
+with an explanation. The import system finds them there whenever
+``mmaction.models`` is imported, whatever other code does to
+``sys.meta_path``. Once ``mmaction.models.localizers`` is imported, the
+package becomes its ``drn`` attribute, as a real import would make it
+(``from mmaction.models.localizers import drn`` works in any case).
 """
-import importlib
 import importlib.machinery
 import importlib.util
 import os.path as osp
 import sys
 from types import ModuleType
 
-from .patch import CompatPatch
+from .import_hooks import when_imported
 
 _PARENT = 'mmaction.models.localizers'
 _PACKAGE = _PARENT + '.drn'
@@ -64,23 +64,12 @@ def _new_module(name: str, is_package: bool) -> ModuleType:
 
 
 def provide_drn_module() -> None:
-    """Put the stand-in ``drn`` modules in ``sys.modules``, then import
-    ``mmaction.models`` and attach them to their parent packages."""
+    """Put the stand-in ``drn`` modules in ``sys.modules``; they become
+    attributes of their parent packages once those are imported."""
     package = _new_module(_PACKAGE, is_package=True)
     module = _new_module(_MODULE, is_package=False)
     module.DRN = _MissingDRN
     package.drn = module
     sys.modules[_PACKAGE] = package
     sys.modules[_MODULE] = module
-    parent = importlib.import_module(_PARENT)
-    parent.drn = package
-
-
-PATCH = CompatPatch(
-    name='drn',
-    summary='the missing mmaction.models.localizers.drn module is provided '
-    '(DRN itself stays unavailable), so that mmaction.models imports.',
-    upstream=ISSUE,
-    affected=('mmaction2==1.2.0', ),
-    install=provide_drn_module,
-    bug_present=drn_missing)
+    when_imported(_PARENT, lambda parent: setattr(parent, 'drn', package))

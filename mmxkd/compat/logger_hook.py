@@ -15,7 +15,6 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import LoggerHook
 from mmengine.runner import Runner
 
-from .patch import CompatPatch
 
 _after_test_epoch = LoggerHook.after_test_epoch
 
@@ -33,15 +32,3 @@ def write_test_log_once() -> None:
     """Patch ``LoggerHook.after_test_epoch`` to run on rank 0 only
     (idempotent)."""
     LoggerHook.after_test_epoch = _after_test_epoch_main_only
-
-
-PATCH = CompatPatch(
-    name='test_log',
-    summary='only the main process logs the test metrics and writes their '
-    'JSON file.',
-    upstream='MMEngine 0.10.x LoggerHook.after_test_epoch '
-    '(https://github.com/open-mmlab/mmengine/blob/v0.10.7/mmengine/hooks/'
-    'logger_hook.py) dumps {log_dir}/{timestamp}.json on every rank, to the '
-    'same path (no upstream issue)',
-    affected=('mmengine>=0.10.0,<0.11', ),
-    install=write_test_log_once)

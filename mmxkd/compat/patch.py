@@ -3,22 +3,26 @@
 
 Each patch names the installed distributions and versions that have the bug
 (e.g. ``mmaction2==1.2.0``); it is installed only when every one of them
-matches, once per process. :func:`apply_patches` logs one short INFO line
-naming the patches it installed; each patch's own line (what it fixes, the
+matches, once per process, and only once the module it patches is imported
+(:mod:`mmxkd.compat.import_hooks`), so that ``import mmxkd`` itself imports
+neither torch nor MMEngine's runner. Each batch of patches installed together
+is logged in one short INFO line; each patch's own line (what it fixes, the
 upstream issue, how to turn it off) is logged at DEBUG, or at INFO with
 ``MMXKD_COMPAT_VERBOSE=1``. ``MMXKD_NO_COMPAT`` (comma-separated patch
 names, or ``all``) turns patches off.
 """
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from importlib import metadata
-from typing import (Callable, FrozenSet, Iterable, List, Optional, Sequence,
-                    Set, Tuple)
+from typing import (Callable, Dict, FrozenSet, Iterable, List, Optional,
+                    Sequence, Set, Tuple)
 
-from mmengine.logging import print_log
 from packaging.requirements import Requirement
 from packaging.version import Version
+
+from .import_hooks import when_imported
 
 OPT_OUT_ENV = 'MMXKD_NO_COMPAT'
 OPT_OUT_ALL = 'all'
@@ -46,6 +50,9 @@ class CompatPatch:
         install (Callable[[], None]): Installs the fix.
         bug_present (Callable[[], bool]): A further check that the bug is
             there, run when the versions match. Defaults to always true.
+        patched_module (str, optional): The module whose import installs the
+            patch (at once if it is imported already). None installs it with
+            ``import mmxkd``.
     """
 
     name: str
@@ -54,9 +61,22 @@ class CompatPatch:
     affected: Tuple[str, ...]
     install: Callable[[], None]
     bug_present: Callable[[], bool] = _always
+    patched_module: Optional[str] = None
 
 
 _applied: Set[str] = set()
+_scheduled: Set[Tuple[str, Tuple[str, ...]]] = set()
+
+
+def print_log(msg: str, level: int = logging.INFO) -> None:
+    """Log ``msg`` with MMEngine's current logger, once MMEngine's ``dist``
+    is imported: the logger needs it, and it imports torch."""
+
+    def log(_) -> None:
+        from mmengine.logging import print_log as mmengine_print_log
+        mmengine_print_log(msg, logger='current', level=level)
+
+    when_imported('mmengine.dist', log)
 
 
 def installed_version(distribution: str) -> Optional[Version]:
@@ -100,7 +120,6 @@ def opted_out(known: Iterable[str]) -> FrozenSet[str]:
             f'{OPT_OUT_ENV}: unknown patch name(s) '
             f'{", ".join(sorted(unknown))} ignored; the patches are '
             f'{", ".join(sorted(known))} (or "{OPT_OUT_ALL}").',
-            logger='current',
             level=logging.WARNING)
     return frozenset(names & known)
 
@@ -153,26 +172,51 @@ def apply_patch(patch: CompatPatch, skip: FrozenSet[str]) -> bool:
     if _main_process():
         print_log(
             describe(patch),
-            logger='current',
             level=logging.INFO if verbose() else logging.DEBUG)
     return True
 
 
+def install_now(patches: Sequence[CompatPatch],
+                skip: FrozenSet[str]) -> List[str]:
+    """Apply ``patches`` now (:func:`apply_patch`); the main process logs one
+    INFO line (:func:`digest`) naming those this call installed.
+
+    Returns:
+        list[str]: The names of the patches in place.
+    """
+    before = set(_applied)
+    in_place = [patch.name for patch in patches if apply_patch(patch, skip)]
+    installed = [name for name in in_place if name not in before]
+    if installed and _main_process():
+        print_log(digest(installed))
+    return in_place
+
+
 def apply_patches(patches: Sequence[CompatPatch]) -> List[str]:
     """Apply every patch not turned off by ``MMXKD_NO_COMPAT``
-    (:func:`opted_out`, :func:`apply_patch`); the main process logs one
-    INFO line (:func:`digest`) naming those installed by this call.
+    (:func:`opted_out`): those without a ``patched_module`` or whose module
+    is imported now, the others right after their module is imported. Each
+    batch installed together is logged in one line (:func:`install_now`).
 
     Args:
         patches (Sequence[CompatPatch]): All the patches.
 
     Returns:
-        list[str]: The names of the patches in place.
+        list[str]: The names of the patches in place now.
     """
     skip = opted_out(patch.name for patch in patches)
-    before = set(_applied)
-    in_place = [patch.name for patch in patches if apply_patch(patch, skip)]
-    installed = [name for name in in_place if name not in before]
-    if installed and _main_process():
-        print_log(digest(installed), logger='current')
-    return in_place
+    by_module: Dict[Optional[str], List[CompatPatch]] = {}
+    for patch in patches:
+        module = patch.patched_module
+        if module is not None and module not in sys.modules:
+            by_module.setdefault(module, []).append(patch)
+        else:
+            by_module.setdefault(None, []).append(patch)
+    for module, waiting in by_module.items():
+        names = tuple(patch.name for patch in waiting)
+        if module is None or (module, names) in _scheduled:
+            continue
+        _scheduled.add((module, names))
+        when_imported(module,
+                      lambda _, waiting=waiting: install_now(waiting, skip))
+    return install_now(by_module.get(None, []), skip)

@@ -20,8 +20,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from mmxkd.engine.hooks import load_trust_entries
-from mmxkd.fileio import save_json
+from mmxkd.fileio import TRUST_FILE, load_trust_entries, save_json
 
 # The files of a run directory (see the module docstring).
 RECORD_FILE = 'metrics.json'
@@ -30,7 +29,6 @@ PREDICTIONS_FILE = 'test_predictions.npz'
 LOG_FILE = 'run.log'
 TEST_DIR = 'test'
 LOCK_FILE = '.lock'
-TRUST_FILE = 'trust.json'
 # Which checkpoint of a run is tested.
 CHECKPOINTS = ('last', 'best')
 # Keys of MMEngine's test log line that are timings, not metrics.

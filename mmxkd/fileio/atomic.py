@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import IO, Any, Iterable, Iterator, Optional, Type
 
-import torch
-
 # marks the temporary files of AtomicFile: <name>.tmp-<pid>
 TMP_MARK = '.tmp-'
 
@@ -166,4 +164,5 @@ def save_torch(path: str, obj: Any) -> None:
         obj: What to save (e.g. a checkpoint dict).
     """
     with atomic_open(path, 'wb') as f:
+        import torch  # only here: readers of JSON and .npy files need none
         torch.save(obj, f)

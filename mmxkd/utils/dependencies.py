@@ -1,10 +1,14 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-"""Version checks run by ``import mmxkd``: a wrong stack fails here, with the
-command that fixes it, instead of deep inside a training run."""
+"""Version checks run by ``import mmxkd``: a wrong stack fails there, with
+the command that fixes it, instead of deep inside a training run. The
+versions are read from the installed packages' metadata; whether torchvision
+matches torch is checked when torchvision is first imported."""
 from importlib import metadata
 from typing import List, Optional, Tuple
 
 from packaging.version import Version
+
+from mmxkd.compat.import_hooks import when_imported
 
 INSTALL_HINT = 'bash tools/install.sh (see README.md, "Installation")'
 
@@ -37,8 +41,9 @@ def _base(version: str) -> Version:
 
 
 def check_dependencies() -> None:
-    """Raise ``ImportError`` naming every missing or out-of-range package and
-    a torch / torchvision pair that does not match."""
+    """Raise ``ImportError`` naming every missing or out-of-range package;
+    once torchvision is imported, raise it if torchvision does not match
+    torch (:func:`check_torchvision_on_import`)."""
     problems = []
     for dist, low, high in REQUIREMENTS:
         found = _installed_version(dist)
@@ -49,14 +54,34 @@ def check_dependencies() -> None:
                                              _base(found) >= Version(high)):
             problems.append(f'{dist} {found} is installed, mmxkd needs '
                             f'{dist}{wanted}')
-    if not problems:
+    if problems:
+        _refuse(problems)
+    check_torchvision_on_import()
+
+
+def _refuse(problems: List[str]) -> None:
+    raise ImportError('mmxkd cannot run with this environment:\n  - ' +
+                      '\n  - '.join(problems) +
+                      f'\nInstall a matching stack with: {INSTALL_HINT}')
+
+
+def check_torchvision_on_import() -> None:
+    """Once torchvision is imported (now, if it is already), raise
+    ``ImportError`` with the fix if it was not built for the installed torch:
+    such a build fails to import in many ways, or imports without its
+    operators (``operator torchvision::nms does not exist`` later)."""
+
+    def failed(err: BaseException) -> None:
+        import torch
+        _refuse([f'torchvision fails to import with torch '
+                 f'{torch.__version__}: {err}'])
+
+    def imported(_) -> None:
         problem = _torchvision_mismatch()
         if problem:
-            problems.append(problem)
-    if problems:
-        raise ImportError('mmxkd cannot run with this environment:\n  - ' +
-                          '\n  - '.join(problems) +
-                          f'\nInstall a matching stack with: {INSTALL_HINT}')
+            _refuse([problem])
+
+    when_imported('torchvision', imported, on_error=failed)
 
 
 def _torchvision_mismatch() -> Optional[str]:

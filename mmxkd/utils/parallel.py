@@ -5,8 +5,6 @@ from contextlib import contextmanager, nullcontext
 from multiprocessing import Pool
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from mmengine.utils import ProgressBar
-
 T = TypeVar('T')
 R = TypeVar('R')
 
@@ -25,6 +23,7 @@ def progress_bar(total: int) -> Iterator[Callable[[], None]]:
     try:
         from tqdm import tqdm
     except ImportError:
+        from mmengine.utils import ProgressBar  # it imports torch
         bar = ProgressBar(total, file=sys.stderr)
         try:
             yield bar.update

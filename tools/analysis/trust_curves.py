@@ -17,7 +17,7 @@ import sys
 from typing import Dict, List, Tuple
 
 from mmxkd.experiments import read_val_curve
-from mmxkd.engine.hooks import load_trust_entries
+from mmxkd.fileio import load_trust_entries
 from mmxkd.fileio import atomic_open
 
 

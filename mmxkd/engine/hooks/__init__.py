@@ -19,7 +19,6 @@ from .mnf_health_hook import MNFHealthHook  # noqa: E402
 
 __all__ += ['MNFHealthHook']
 
-from .trust_score_hook import (TrustScoreHook,  # noqa: E402
-                               load_trust_entries)
+from .trust_score_hook import TrustScoreHook  # noqa: E402
 
-__all__ += ['TrustScoreHook', 'load_trust_entries']
+__all__ += ['TrustScoreHook']

@@ -1,5 +1,4 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
-import json
 import os.path as osp
 from collections import defaultdict
 from typing import Dict, List, Optional
@@ -10,10 +9,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmxkd.evaluation import trust_scores
-from mmxkd.fileio import save_json
+from mmxkd.fileio import TRUST_FILE, load_trust_entries, save_json
 from mmxkd.registry import HOOKS
-
-TRUST_FILE = 'trust.json'
 
 
 @HOOKS.register_module()
@@ -131,19 +128,3 @@ class TrustScoreHook(Hook):
             ]
         entries.append(dict(epoch=epoch, **scalars))
         save_json(path, entries, indent=1)
-
-
-def load_trust_entries(path: str) -> List[dict]:
-    """The per-epoch entries of a ``trust.json``; a file that is not one is
-    a ValueError naming it."""
-    with open(path) as f:
-        try:
-            entries = json.load(f)
-        except json.JSONDecodeError as err:
-            raise ValueError(f'{path} is not JSON: {err}') from err
-    if not isinstance(entries, list) or not all(
-            isinstance(e, dict) and isinstance(e.get('epoch'), int)
-            for e in entries):
-        raise ValueError(f'{path}: expected a list of per-epoch entries '
-                         'with an integer "epoch"')
-    return entries
