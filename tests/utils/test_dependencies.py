@@ -1,4 +1,7 @@
 # Copyright (c) mmxkd contributors. All rights reserved.
+import os
+import subprocess
+import sys
 from importlib import metadata
 
 import pytest
@@ -31,6 +34,7 @@ def test_out_of_range_and_missing_packages_are_named(monkeypatch):
 
 def test_unmatched_torchvision_is_reported(monkeypatch):
     import torch
+    import torchvision  # noqa: F401  (imported before its ops go)
 
     class NoOps:
         pass
@@ -38,3 +42,29 @@ def test_unmatched_torchvision_is_reported(monkeypatch):
     monkeypatch.setattr(torch.ops, 'torchvision', NoOps())
     message = dependencies._torchvision_mismatch()
     assert 'was not built for torch' in message
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize('build', ['no_operators', 'fails_to_import'])
+def test_a_mismatched_torchvision_fails_its_import_with_the_fix(
+        tmp_path, build):
+    # a stand-in torchvision first on the path, imported after mmxkd
+    fake = tmp_path / 'torchvision'
+    fake.mkdir()
+    (fake / '__init__.py').write_text(
+        '__version__ = "0.0.0"\n' if build == 'no_operators' else
+        'raise RuntimeError("operator torchvision::nms does not exist")\n')
+    code = ('import mmxkd\n'
+            'try:\n'
+            '    import torchvision\n'
+            'except ImportError as err:\n'
+            '    print("REFUSED", err)\n')
+    proc = subprocess.run([sys.executable, '-c', code],
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)),
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    refused = proc.stdout.split('REFUSED', 1)[1]
+    expected = ('was not built for torch' if build == 'no_operators' else
+                'torchvision fails to import with torch')
+    assert expected in refused and 'tools/install.sh' in refused
