@@ -1,6 +1,11 @@
 # Quick start (README.md): `make demo` and `make test`.
 PYTHON ?= python
 export PYTHON
+# the suite runs in TEST_WORKERS processes (pytest-xdist), one thread each:
+# torch's default threads per process oversubscribe the cores
+TEST_WORKERS ?= 2
+PYTEST = OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(PYTHON) -m pytest \
+	-n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: install install-tests demo test test-fast
 
@@ -14,8 +19,8 @@ demo: install
 	$(PYTHON) tools/run_distillation.py
 
 test: install-tests
-	$(PYTHON) -m pytest tests
+	$(PYTEST) tests
 
 # the unit tier: no subprocess, no end-to-end run (`make test` runs all)
 test-fast: install-tests
-	$(PYTHON) -m pytest -m "not integration" tests
+	$(PYTEST) -m "not integration" tests
