@@ -3,13 +3,14 @@
 
 Each patch names the installed distributions and versions that have the bug
 (e.g. ``mmaction2==1.2.0``); it is installed only when every one of them
-matches, once per process, and only once the module it patches is imported
-(:mod:`mmxkd.compat.import_hooks`), so that ``import mmxkd`` itself imports
-neither torch nor MMEngine's runner. Each batch of patches installed together
-is logged in one short INFO line; each patch's own line (what it fixes, the
-upstream issue, how to turn it off) is logged at DEBUG, or at INFO with
-``MMXKD_COMPAT_VERBOSE=1``. ``MMXKD_NO_COMPAT`` (comma-separated patch
-names, or ``all``) turns patches off.
+matches, once per process, and, where it names the module it patches, only
+once that module is imported (:mod:`mmxkd.compat.import_hooks`), so that
+``import mmxkd`` itself imports neither torch nor MMEngine's runner. Each
+batch of patches installed together is logged in one short INFO line; each
+patch's own line (what it fixes, the upstream issue, how to turn it off) is
+logged at DEBUG, or at INFO with ``MMXKD_COMPAT_VERBOSE=1``.
+``MMXKD_NO_COMPAT`` (comma-separated patch names, or ``all``) turns patches
+off.
 """
 import logging
 import os
