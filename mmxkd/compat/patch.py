@@ -66,7 +66,6 @@ class CompatPatch:
 
 
 _applied: Set[str] = set()
-_scheduled: Set[Tuple[str, Tuple[str, ...]]] = set()
 
 
 def print_log(msg: str, level: int = logging.INFO) -> None:
@@ -213,11 +212,9 @@ def apply_patches(patches: Sequence[CompatPatch]) -> List[str]:
             by_module.setdefault(module, []).append(patch)
         else:
             by_module.setdefault(None, []).append(patch)
+    now = by_module.pop(None, [])
+    # a second call schedules again; install_now is idempotent
     for module, waiting in by_module.items():
-        names = tuple(patch.name for patch in waiting)
-        if module is None or (module, names) in _scheduled:
-            continue
-        _scheduled.add((module, names))
         when_imported(module,
                       lambda _, waiting=waiting: install_now(waiting, skip))
-    return install_now(by_module.get(None, []), skip)
+    return install_now(now, skip)
